@@ -1,0 +1,71 @@
+/* stream-provider — the vtable behind stream.h (for stream implementors only).
+ *
+ * A provider embeds `struct stream` (or `struct pstream`) as its first
+ * member and fills a `struct stream_class`.  The generic layer (stream.c)
+ * owns name parsing dispatch, the bounded send queue and the name strings;
+ * a provider only moves bytes:
+ *
+ *   open(name, suffix, &stream, errp)   suffix is the text after "prefix:"
+ *   connect(stream)    finish a connect/handshake: 0, -EAGAIN, -errno
+ *   recv(stream, p, n) > 0, 0 at EOF, -EAGAIN, -errno
+ *   send(stream, p, n) bytes taken now (>= 0; 0 or -EAGAIN if none), -errno
+ *   wanted_events(stream, base)  optional: events a provider needs beyond
+ *                      `base` (TLS may need LOOP_READ to make send progress)
+ *   close(stream)      free the provider's part (the generic layer frees
+ *                      the queue and name after)
+ *
+ * Passive classes mirror this with listen/accept/close.  To add a provider
+ * (e.g. ssl/pssl) write stream-ssl.c and add its class to the tables in
+ * stream.c. */
+#ifndef PLURAL_NET_STREAM_PROVIDER_H
+#define PLURAL_NET_STREAM_PROVIDER_H 1
+
+#include "net/stream.h"
+#include "util/buf.h"
+
+struct stream_class;
+struct pstream_class;
+
+struct stream {
+    const struct stream_class *class;
+    char *name;
+    int fd;
+    int connect_error;      /* 0 connected, -EAGAIN in progress, or -errno. */
+    struct buf queue;       /* Bytes accepted by stream_send() not yet sent. */
+    size_t queue_limit;
+};
+
+struct stream_class {
+    const char *prefix;     /* "tcp", "unix", ... (without the colon). */
+    int (*open)(const char *name, const char *suffix, struct stream **,
+                char **errp);
+    int (*connect)(struct stream *);
+    ssize_t (*recv)(struct stream *, void *, size_t);
+    ssize_t (*send)(struct stream *, const void *, size_t);
+    unsigned int (*wanted_events)(const struct stream *, unsigned int base);
+    void (*close)(struct stream *);
+};
+
+struct pstream {
+    const struct pstream_class *class;
+    char *name;
+    int fd;
+    uint16_t port;          /* Bound TCP port, 0 for unix. */
+};
+
+struct pstream_class {
+    const char *prefix;     /* "ptcp", "punix", ... */
+    int (*listen)(const char *name, const char *suffix, struct pstream **,
+                  char **errp);
+    int (*accept)(struct pstream *, struct stream **);
+    void (*close)(struct pstream *);
+};
+
+/* For providers: initialise the generic part of a new stream. `fd` may be
+ * -1; connect_error is 0 or -EAGAIN. */
+void stream_init(struct stream *, const struct stream_class *,
+                 const char *name, int fd, int connect_error);
+void pstream_init(struct pstream *, const struct pstream_class *,
+                  const char *name, int fd, uint16_t port);
+
+#endif

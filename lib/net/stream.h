@@ -1,0 +1,97 @@
+/* stream — byte streams named like Open vSwitch's, with a bounded send queue.
+ *
+ * Names (what users type on command lines):
+ *   active  (struct stream):  "unix:PATH"       "tcp:IP:PORT"
+ *   passive (struct pstream): "punix:PATH"      "ptcp:PORT[:IP]"
+ * e.g. "tcp:127.0.0.1:6653", "ptcp:6653:127.0.0.1", "ptcp:0" (any free port,
+ * read it back with pstream_port()).  IPv6 literals go in brackets:
+ * "tcp:[::1]:6653", "ptcp:6653:[::1]".  punix sockets are created with mode
+ * 0600 (owner only); a stale socket file at PATH is replaced.
+ *
+ * Everything is non-blocking.  stream_open() starts a connect and returns at
+ * once; stream_connect() reports 0 when connected, -EAGAIN while in
+ * progress (wait for LOOP_WRITE on stream_fd()), or the error.
+ *
+ * Sending: stream_send() takes all n bytes or none.  It writes what the
+ * kernel takes now and queues the rest; stream_run() flushes the queue
+ * (call it when the fd is writable).  The queue is bounded
+ * (stream_set_queue_limit(), default STREAM_DEFAULT_QUEUE_LIMIT bytes):
+ * when the bytes would exceed the limit, stream_send() returns -ENOBUFS and
+ * queues nothing.  That is the back-pressure: the owner reads
+ * stream_queued_bytes() and decides whether to drop, wait, or disconnect a
+ * peer that never reads.
+ *
+ * Providers: each prefix is a `struct stream_class` (stream-provider.h);
+ * unix and tcp share the fd-based implementation in stream-fd.c.  TLS
+ * ("ssl:"/"pssl:") plugs in as another class without changing this API.
+ *
+ * Errors: negative errno.  Opening functions take `char **errp`: on failure
+ * *errp receives a malloc'd message that names the problem (e.g.
+ * "tcp:1.2.3.4: missing port (expected tcp:IP:PORT)"); pass NULL to ignore.
+ *
+ * Thread-safety: a stream belongs to one thread. */
+#ifndef PLURAL_NET_STREAM_H
+#define PLURAL_NET_STREAM_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct stream;
+struct pstream;
+
+#define STREAM_DEFAULT_QUEUE_LIMIT (1024 * 1024)
+
+/* Active streams. */
+
+/* Starts connecting to `name`.  Returns 0 with *streamp set (connection may
+ * still be in progress), or -EINVAL (bad name), -EAFNOSUPPORT (unknown
+ * prefix), -ENAMETOOLONG (unix path), or the socket()/connect() error. */
+int stream_open(const char *name, struct stream **streamp, char **errp);
+/* 0 once connected, -EAGAIN while in progress, or -errno (e.g.
+ * -ECONNREFUSED).  Cheap to call repeatedly. */
+int stream_connect(struct stream *);
+/* Reads up to n bytes.  Returns the count (> 0), 0 at end of stream,
+ * -EAGAIN if nothing is available, or -errno. */
+ssize_t stream_recv(struct stream *, void *data, size_t n);
+/* Sends or queues all n bytes.  Returns 0, -ENOBUFS (queue limit; nothing
+ * queued), -ENOTCONN (still connecting), or a write error (-EPIPE, ...)
+ * after which the stream is dead. */
+int stream_send(struct stream *, const void *data, size_t n);
+/* Flushes the send queue as far as the kernel allows.  0 (even if bytes
+ * remain queued) or a write error. */
+int stream_run(struct stream *);
+size_t stream_queued_bytes(const struct stream *);
+void stream_set_queue_limit(struct stream *, size_t bytes);
+size_t stream_queue_limit(const struct stream *);
+/* Events to wait for on stream_fd() given that the owner wants to receive:
+ * LOOP_READ, plus LOOP_WRITE while connecting or while bytes are queued. */
+unsigned int stream_wanted_events(const struct stream *);
+int stream_fd(const struct stream *);
+/* The name it was opened with ("tcp:127.0.0.1:6653"), or for an accepted
+ * stream the peer ("tcp:127.0.0.1:40312", "unix:PATH"). */
+const char *stream_name(const struct stream *);
+/* Closes and frees.  Queued bytes are dropped.  Accepts NULL. */
+void stream_close(struct stream *);
+
+/* Passive streams. */
+
+/* Listens on `name`.  Returns 0, -EINVAL (bad name), -EAFNOSUPPORT,
+ * -EADDRINUSE, -EACCES, ... */
+int pstream_open(const char *name, struct pstream **pstreamp, char **errp);
+/* Accepts one connection: 0 with *streamp set, -EAGAIN if none is
+ * pending, or -errno. */
+int pstream_accept(struct pstream *, struct stream **streamp);
+int pstream_fd(const struct pstream *);
+const char *pstream_name(const struct pstream *);
+/* The bound TCP port (useful after "ptcp:0"); 0 for unix. */
+uint16_t pstream_port(const struct pstream *);
+/* Stops listening, removes a punix socket file.  Accepts NULL. */
+void pstream_close(struct pstream *);
+
+/* Checks a name without opening anything: 0, -EINVAL or -EAFNOSUPPORT
+ * with *errp as for stream_open().  `passive` selects punix/ptcp syntax. */
+int stream_verify_name(const char *name, bool passive, char **errp);
+
+#endif
