@@ -39,4 +39,19 @@ struct packet_batch {
 
 static inline void packet_batch_init(struct packet_batch *b) { b->n = 0; }
 
+/* Helpers (packet.c).  A packet made by packet_clone() owns both the struct
+ * and `storage`; packet_destroy() frees such a packet (NULL is fine).  Never
+ * call packet_destroy() on a packet a port provider filled.
+ *
+ * packet_grow_front(p, n) makes `n` more bytes at the front of the frame
+ * (for a VLAN push): uses headroom when there is enough, else moves the
+ * frame within tailroom, else copies it into a new malloc'd `storage`
+ * (freeing the old `storage` if the packet had one).  The new n bytes at
+ * `data` are uninitialised; the rest of the frame follows them.
+ * packet_shrink_front(p, n) drops n bytes at the front (n <= len). */
+struct packet *packet_clone(const struct packet *);
+void packet_destroy(struct packet *);
+void packet_grow_front(struct packet *, uint32_t n);
+void packet_shrink_front(struct packet *, uint32_t n);
+
 #endif
