@@ -5,7 +5,7 @@
  * member and converts with CONTAINER_OF.  Its open() allocates that struct,
  * fills in its own state, calls port_init() on the base and returns the
  * base.  Its close() releases its resources and frees the struct (port.c
- * frees the base's name before calling it).
+ * frees the base's name after it returns).
  *
  * Contract for every hook: same arguments, return values and errors as the
  * port.h function of the same name.  port.c has already checked arguments

@@ -1,0 +1,553 @@
+/* port-afpacket — a Linux interface through an AF_PACKET socket.
+ *
+ * RX: a TPACKET_V3 mmap ring (block based).  The kernel fills a block with
+ * frames and hands it over when it is full or after tp_retire_blk_tov ms;
+ * port_recv() walks the user-owned blocks in ring order and lends up to a
+ * batch of frames in place (zero copy); port_recv_done() gives back every
+ * block whose last frame was in that batch.  A block that a batch only
+ * partly consumed stays with us until a later batch finishes it.
+ *
+ * Each frame has PACKET_RESERVE bytes reserved before it, and the whole
+ * region from its tpacket3_hdr to the frame (all read before the frame is
+ * lent) is the packet's headroom: ~146 bytes, so a VLAN push needs no copy.
+ *
+ * The kernel strips a received 802.1Q/802.1ad tag into tp_vlan_tci (status
+ * TP_STATUS_VLAN_VALID); we put it back into the frame, so the datapath
+ * sees the tag that was on the wire.  A frame with TP_STATUS_CSUMNOTREADY
+ * carries only a partial TCP/UDP checksum (a veth whose peer has tx
+ * checksum offload on): we complete the checksum in software and count it
+ * (rx_csum_completed).  GSO super-frames (peer with TSO/GSO on and GRO on
+ * our side) larger than a block are truncated by the kernel: counted as
+ * rx_errors and dropped — labs must turn GSO/TSO off (tests/lib/common.sh
+ * veth_add does).  Our own transmissions are not looped back
+ * (PACKET_IGNORE_OUTGOING, and sll_pkttype == PACKET_OUTGOING as a guard).
+ *
+ * TX: sendmmsg() of the whole batch on the same socket (bound to the
+ * interface index), with PACKET_QDISC_BYPASS.  When the socket buffer is
+ * full (EAGAIN/ENOBUFS) we wait for POLLOUT for a short, bounded time, then
+ * drop and count.
+ *
+ * Thread-safety: see port.h (one owning thread). */
+#include "dp/port-provider.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "pkt/csum.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/util.h"
+
+LOG_MODULE(port_afpacket);
+
+/* A warning rate-limited per call site. */
+#define AFP_WARN_RL(...)                                                  \
+    do { static struct log_ratelimit rl_ = LOG_RATELIMIT_INIT(5, 10);     \
+         LOG_RL(&rl_, LOG_LEVEL_WARN, __VA_ARGS__); } while (0)
+
+/* Ring geometry: 64 blocks of 64 KiB (4 MiB).  A 64-byte frame takes ~224
+ * bytes of a block, so one block holds ~290 minimum-size frames, and any
+ * frame up to ~65 KB fits. */
+#define AFP_BLOCK_SIZE (1u << 16)
+#define AFP_BLOCK_NR 64u
+#define AFP_FRAME_SIZE 2048u            /* Nominal; V3 frames are variable. */
+#define AFP_BLOCK_TIMEOUT_MS 1u
+#define AFP_SNDBUF (4 * 1024 * 1024)
+#define AFP_TX_WAIT_NS (1000 * 1000)    /* Back-pressure budget per send. */
+
+struct port_afpacket {
+    struct port up;
+    int fd;
+    int ifindex;
+    int link_fd;                        /* rtnetlink link monitor, or -1. */
+
+    uint8_t *ring;                      /* AFP_BLOCK_NR * AFP_BLOCK_SIZE. */
+    size_t ring_size;
+    unsigned int cur_block;             /* Next block to read from. */
+    uint8_t *cur_frame;                 /* Next frame in cur_block. */
+    uint32_t frames_left;               /* In cur_block; 0: not started. */
+
+    /* Blocks finished by the last port_recv(), given back by recv_done. */
+    unsigned int release_first, release_count;
+
+    struct packet lent[PACKET_BATCH_MAX];
+    uint64_t kernel_drops;              /* From PACKET_STATISTICS (atomic). */
+};
+
+static struct port_afpacket *
+port_afpacket_cast(const struct port *port)
+{
+    return CONTAINER_OF(port, struct port_afpacket, up);
+}
+
+static struct tpacket_block_desc *
+afp_block(const struct port_afpacket *afp, unsigned int i)
+{
+    return (struct tpacket_block_desc *) (void *) (afp->ring + (size_t) i * AFP_BLOCK_SIZE);
+}
+
+static int
+setsockopt_int(int fd, int level, int name, int value)
+{
+    return setsockopt(fd, level, name, &value, sizeof value) < 0 ? -errno : 0;
+}
+
+static int
+port_afpacket_open(const char *name, struct port **portp)
+{
+    int ifindex = if_nametoindex(name);
+    if (!ifindex) {
+        return errno == ENODEV || errno == ENXIO ? -ENODEV : -errno;
+    }
+
+    int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return errno == EACCES ? -EPERM : -errno;
+    }
+
+    int error = setsockopt_int(fd, SOL_PACKET, PACKET_VERSION, TPACKET_V3);
+    if (!error) {
+        error = setsockopt_int(fd, SOL_PACKET, PACKET_RESERVE,
+                               PACKET_HEADROOM_WANTED);
+    }
+    if (error) {
+        LOG_ERR("%s: TPACKET_V3 setup failed: %s", name, strerror(-error));
+        close(fd);
+        return error;
+    }
+    if (setsockopt_int(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1)) {
+        LOG_DBG("%s: no PACKET_IGNORE_OUTGOING; filtering in userspace", name);
+    }
+    if (setsockopt_int(fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1)) {
+        LOG_DBG("%s: no PACKET_QDISC_BYPASS", name);
+    }
+    if (setsockopt_int(fd, SOL_SOCKET, SO_SNDBUFFORCE, AFP_SNDBUF)) {
+        setsockopt_int(fd, SOL_SOCKET, SO_SNDBUF, AFP_SNDBUF);
+    }
+
+    struct tpacket_req3 req;
+    memset(&req, 0, sizeof req);
+    req.tp_block_size = AFP_BLOCK_SIZE;
+    req.tp_block_nr = AFP_BLOCK_NR;
+    req.tp_frame_size = AFP_FRAME_SIZE;
+    req.tp_frame_nr = AFP_BLOCK_SIZE / AFP_FRAME_SIZE * AFP_BLOCK_NR;
+    req.tp_retire_blk_tov = AFP_BLOCK_TIMEOUT_MS;
+    if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0) {
+        error = -errno;
+        LOG_ERR("%s: PACKET_RX_RING failed: %s", name, strerror(errno));
+        close(fd);
+        return error;
+    }
+    size_t ring_size = (size_t) AFP_BLOCK_SIZE * AFP_BLOCK_NR;
+    void *ring = mmap(NULL, ring_size, PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_LOCKED | MAP_POPULATE, fd, 0);
+    if (ring == MAP_FAILED) {
+        /* MAP_LOCKED may exceed RLIMIT_MEMLOCK for non-root; retry without. */
+        ring = mmap(NULL, ring_size, PROT_READ | PROT_WRITE,
+                    MAP_SHARED | MAP_POPULATE, fd, 0);
+    }
+    if (ring == MAP_FAILED) {
+        error = -errno;
+        LOG_ERR("%s: cannot map RX ring: %s", name, strerror(errno));
+        close(fd);
+        return error;
+    }
+
+    struct sockaddr_ll sll;
+    memset(&sll, 0, sizeof sll);
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = htons(ETH_P_ALL);
+    sll.sll_ifindex = ifindex;
+    if (bind(fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
+        error = errno == ENXIO ? -ENODEV : -errno;
+        munmap(ring, ring_size);
+        close(fd);
+        return error;
+    }
+
+    struct packet_mreq mreq;
+    memset(&mreq, 0, sizeof mreq);
+    mreq.mr_ifindex = ifindex;
+    mreq.mr_type = PACKET_MR_PROMISC;
+    if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq, sizeof mreq) < 0) {
+        LOG_WARN("%s: cannot enable promiscuous mode: %s", name, strerror(errno));
+    }
+
+    error = port_linux_set_flags(name, IFF_UP, 0);
+    if (error) {
+        LOG_WARN("%s: cannot bring the interface up: %s", name, strerror(-error));
+    }
+
+    struct port_afpacket *afp = xzalloc(sizeof *afp);
+    port_init(&afp->up, &port_afpacket_class, name);
+    afp->fd = fd;
+    afp->ifindex = ifindex;
+    afp->ring = ring;
+    afp->ring_size = ring_size;
+    afp->link_fd = port_linux_open_link_monitor();
+    if (afp->link_fd < 0) {
+        LOG_WARN("%s: no rtnetlink link monitor (%s); link changes are polled",
+                 name, strerror(-afp->link_fd));
+        afp->link_fd = -1;
+    }
+    *portp = &afp->up;
+    return 0;
+}
+
+static void
+port_afpacket_release_blocks(struct port_afpacket *afp)
+{
+    for (unsigned int i = 0; i < afp->release_count; i++) {
+        struct tpacket_block_desc *b =
+            afp_block(afp, (afp->release_first + i) % AFP_BLOCK_NR);
+        __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL,
+                         __ATOMIC_RELEASE);
+    }
+    afp->release_count = 0;
+}
+
+static void
+port_afpacket_close(struct port *port)
+{
+    struct port_afpacket *afp = port_afpacket_cast(port);
+    munmap(afp->ring, afp->ring_size);
+    close(afp->fd);
+    if (afp->link_fd >= 0) {
+        close(afp->link_fd);
+    }
+    free(afp);
+}
+
+/* Completes the TCP or UDP checksum of a frame whose checksum field holds
+ * only the pseudo-header sum (CHECKSUM_PARTIAL).  Returns true if done,
+ * false if the frame is not IPv4/IPv6 + TCP/UDP we can parse. */
+static bool
+afp_complete_checksum(uint8_t *frame, uint32_t len)
+{
+    uint32_t ofs = 12;
+    if (len < 14) {
+        return false;
+    }
+    uint16_t ethertype = frame[12] << 8 | frame[13];
+    while ((ethertype == ETH_P_8021Q || ethertype == ETH_P_8021AD)
+           && ofs + 6 <= len) {
+        ofs += 4;
+        ethertype = frame[ofs] << 8 | frame[ofs + 1];
+    }
+    ofs += 2;
+
+    uint32_t sum = 0;
+    uint8_t proto;
+    uint32_t l4_len;
+    if (ethertype == ETH_P_IP) {
+        if (ofs + 20 > len) {
+            return false;
+        }
+        const uint8_t *ip = frame + ofs;
+        uint32_t ihl = (ip[0] & 0x0f) * 4u;
+        uint32_t total = ip[2] << 8 | ip[3];
+        if ((ip[0] >> 4) != 4 || ihl < 20 || total < ihl
+            || ofs + total > len || (ip[6] & 0x3f) || ip[7]) {
+            return false;       /* Fragments never carry partial sums. */
+        }
+        proto = ip[9];
+        l4_len = total - ihl;
+        sum = csum_partial(ip + 12, 8, sum);     /* Addresses. */
+        ofs += ihl;
+    } else if (ethertype == ETH_P_IPV6) {
+        if (ofs + 40 > len) {
+            return false;
+        }
+        const uint8_t *ip6 = frame + ofs;
+        proto = ip6[6];
+        l4_len = ip6[4] << 8 | ip6[5];
+        if (ofs + 40 + l4_len > len) {
+            return false;
+        }
+        sum = csum_partial(ip6 + 8, 32, sum);
+        ofs += 40;
+    } else {
+        return false;
+    }
+
+    uint32_t field;
+    if (proto == IPPROTO_TCP && l4_len >= 20) {
+        field = ofs + 16;
+    } else if (proto == IPPROTO_UDP && l4_len >= 8) {
+        field = ofs + 6;
+    } else {
+        return false;
+    }
+    sum += proto + l4_len;
+    frame[field] = frame[field + 1] = 0;
+    uint16_t csum = csum_finish(csum_partial(frame + ofs, l4_len, sum));
+    if (proto == IPPROTO_UDP && csum == 0) {
+        csum = 0xffff;
+    }
+    frame[field] = csum >> 8;
+    frame[field + 1] = csum & 0xff;
+    return true;
+}
+
+/* Turns one ring frame into a packet; false if it must be skipped. */
+static bool
+afp_frame_to_packet(struct port_afpacket *afp, struct tpacket3_hdr *h,
+                    struct packet *p)
+{
+    const struct sockaddr_ll *sll = (const void *)
+        ((uint8_t *) h + TPACKET_ALIGN(sizeof *h));
+    uint32_t status = h->tp_status;
+    if (UNLIKELY(sll->sll_pkttype == PACKET_OUTGOING)) {
+        return false;
+    }
+    if (UNLIKELY(h->tp_snaplen < h->tp_len || h->tp_snaplen < 14)) {
+        port_stat_add(&afp->up.stats.rx_errors, 1);
+        port_stat_add(&afp->up.stats.rx_over_err, 1);
+        return false;
+    }
+
+    memset(p, 0, sizeof *p);
+    p->data = (uint8_t *) h + h->tp_mac;
+    p->len = h->tp_snaplen;
+    p->headroom = h->tp_mac;
+
+    if (status & TP_STATUS_VLAN_VALID) {
+        uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID)
+                        ? h->hv1.tp_vlan_tpid : ETH_P_8021Q;
+        uint16_t tci = h->hv1.tp_vlan_tci;
+        memmove(p->data - 4, p->data, 12);
+        p->data -= 4;
+        p->headroom -= 4;
+        p->len += 4;
+        p->data[12] = tpid >> 8;
+        p->data[13] = tpid & 0xff;
+        p->data[14] = tci >> 8;
+        p->data[15] = tci & 0xff;
+    }
+    if (status & TP_STATUS_CSUMNOTREADY) {
+        if (afp_complete_checksum(p->data, p->len)) {
+            port_stat_add(&afp->up.stats.rx_csum_completed, 1);
+        } else {
+            AFP_WARN_RL("%s: partial checksum on a frame we cannot "
+                   "parse; passed on as is", afp->up.name);
+        }
+    }
+    p->room = p->len;
+    return true;
+}
+
+static int
+port_afpacket_recv(struct port *port, struct packet_batch *batch)
+{
+    struct port_afpacket *afp = port_afpacket_cast(port);
+    port_afpacket_release_blocks(afp);     /* If recv_done was skipped. */
+    afp->release_first = afp->cur_block;
+
+    unsigned int n = 0;
+    uint64_t bytes = 0;
+    while (n < PACKET_BATCH_MAX) {
+        if (!afp->frames_left) {
+            struct tpacket_block_desc *b = afp_block(afp, afp->cur_block);
+            uint32_t bstatus = __atomic_load_n(&b->hdr.bh1.block_status,
+                                               __ATOMIC_ACQUIRE);
+            if (!(bstatus & TP_STATUS_USER)) {
+                break;
+            }
+            afp->frames_left = b->hdr.bh1.num_pkts;
+            afp->cur_frame = (uint8_t *) b + b->hdr.bh1.offset_to_first_pkt;
+            if (!afp->frames_left) {
+                afp->release_count++;
+                afp->cur_block = (afp->cur_block + 1) % AFP_BLOCK_NR;
+                continue;
+            }
+        }
+        struct tpacket3_hdr *h = (void *) afp->cur_frame;
+        afp->cur_frame += h->tp_next_offset;    /* Read before lending h. */
+        if (--afp->frames_left == 0) {
+            afp->release_count++;
+            afp->cur_block = (afp->cur_block + 1) % AFP_BLOCK_NR;
+        }
+        struct packet *p = &afp->lent[n];
+        if (afp_frame_to_packet(afp, h, p)) {
+            batch->pkts[n++] = p;
+            bytes += p->len;
+        }
+    }
+    batch->n = n;
+    if (n) {
+        port_stat_add(&port->stats.rx_packets, n);
+        port_stat_add(&port->stats.rx_bytes, bytes);
+    }
+    return n;
+}
+
+static void
+port_afpacket_recv_done(struct port *port, struct packet_batch *batch)
+{
+    (void) batch;
+    port_afpacket_release_blocks(port_afpacket_cast(port));
+}
+
+static int
+port_afpacket_send(struct port *port, struct packet *const *pkts, unsigned int n)
+{
+    struct port_afpacket *afp = port_afpacket_cast(port);
+    struct mmsghdr msgs[PACKET_BATCH_MAX];
+    struct iovec iov[PACKET_BATCH_MAX];
+
+    memset(msgs, 0, n * sizeof msgs[0]);
+    for (unsigned int i = 0; i < n; i++) {
+        iov[i].iov_base = pkts[i]->data;
+        iov[i].iov_len = pkts[i]->len;
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+
+    unsigned int done = 0, sent = 0, errors = 0;
+    uint64_t bytes = 0, deadline = 0;
+    while (done < n) {
+        int r = sendmmsg(afp->fd, &msgs[done], n - done, MSG_DONTWAIT);
+        if (r > 0) {
+            for (int i = 0; i < r; i++) {
+                bytes += iov[done + i].iov_len;
+            }
+            done += r;
+            sent += r;
+            continue;
+        }
+        int error = r < 0 ? errno : EAGAIN;
+        if (error == EINTR) {
+            continue;
+        } else if (error == EAGAIN || error == ENOBUFS) {
+            /* Back-pressure: wait for room, within a small budget. */
+            uint64_t now = clock_now_ns();
+            if (!deadline) {
+                deadline = now + AFP_TX_WAIT_NS;
+            } else if (now >= deadline) {
+                break;
+            }
+            struct pollfd pfd = { .fd = afp->fd, .events = POLLOUT };
+            if (error == EAGAIN) {
+                poll(&pfd, 1, 1);
+            }
+            continue;
+        } else if (error == EMSGSIZE || error == EINVAL) {
+            /* This frame is bad (too big for the MTU, too short): skip it. */
+            AFP_WARN_RL("%s: frame of %zu bytes refused: %s",
+                   port->name, iov[done].iov_len, strerror(error));
+            errors++;
+            done++;
+        } else {
+            AFP_WARN_RL("%s: send failed: %s", port->name,
+                   strerror(error));
+            errors += n - done;
+            done = n;
+        }
+    }
+    port_stat_add(&port->stats.tx_packets, sent);
+    port_stat_add(&port->stats.tx_bytes, bytes);
+    if (errors) {
+        port_stat_add(&port->stats.tx_errors, errors);
+    }
+    if (n - done) {
+        port_stat_add(&port->stats.tx_dropped, n - done);
+    }
+    return sent;
+}
+
+static int
+port_afpacket_wait_fd(const struct port *port)
+{
+    return port_afpacket_cast(port)->fd;
+}
+
+static bool
+port_afpacket_is_link_up(struct port *port)
+{
+    unsigned int flags;
+    return !port_linux_get_flags(port->name, &flags) && (flags & IFF_RUNNING);
+}
+
+static bool
+port_afpacket_is_admin_up(struct port *port)
+{
+    unsigned int flags;
+    return !port_linux_get_flags(port->name, &flags) && (flags & IFF_UP);
+}
+
+static int
+port_afpacket_set_admin_up(struct port *port, bool up)
+{
+    return port_linux_set_flags(port->name, up ? IFF_UP : 0, up ? 0 : IFF_UP);
+}
+
+static int
+port_afpacket_get_mac(struct port *port, uint8_t mac[6])
+{
+    return port_linux_get_mac(port->name, mac);
+}
+
+static int
+port_afpacket_get_mtu(struct port *port, int *mtu)
+{
+    return port_linux_get_mtu(port->name, mtu);
+}
+
+static int
+port_afpacket_get_features(struct port *port, struct port_features *f)
+{
+    return port_linux_get_features(port->name, f);
+}
+
+static int
+port_afpacket_link_wait_fd(const struct port *port)
+{
+    return port_afpacket_cast(port)->link_fd;
+}
+
+static void
+port_afpacket_link_drain(struct port *port)
+{
+    port_linux_drain(port_afpacket_cast(port)->link_fd);
+}
+
+static void
+port_afpacket_get_stats_extra(const struct port *port, struct port_stats *s)
+{
+    struct port_afpacket *afp = port_afpacket_cast(port);
+    struct tpacket_stats_v3 st;
+    socklen_t len = sizeof st;
+    /* The kernel resets its counters on each read: accumulate. */
+    if (!getsockopt(afp->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len)) {
+        __atomic_fetch_add(&afp->kernel_drops, st.tp_drops, __ATOMIC_RELAXED);
+    }
+    s->rx_dropped += __atomic_load_n(&afp->kernel_drops, __ATOMIC_RELAXED);
+}
+
+const struct port_class port_afpacket_class = {
+    .type = "afpacket",
+    .open = port_afpacket_open,
+    .close = port_afpacket_close,
+    .recv = port_afpacket_recv,
+    .recv_done = port_afpacket_recv_done,
+    .send = port_afpacket_send,
+    .wait_fd = port_afpacket_wait_fd,
+    .is_link_up = port_afpacket_is_link_up,
+    .is_admin_up = port_afpacket_is_admin_up,
+    .set_admin_up = port_afpacket_set_admin_up,
+    .get_mac = port_afpacket_get_mac,
+    .get_mtu = port_afpacket_get_mtu,
+    .get_features = port_afpacket_get_features,
+    .link_wait_fd = port_afpacket_link_wait_fd,
+    .link_drain = port_afpacket_link_drain,
+    .get_stats_extra = port_afpacket_get_stats_extra,
+};
