@@ -5,6 +5,7 @@
  * owns name parsing dispatch, the bounded send queue and the name strings;
  * a provider only moves bytes:
  *
+ *   verify(name, suffix, errp)          parse the name, open nothing
  *   open(name, suffix, &stream, errp)   suffix is the text after "prefix:"
  *   connect(stream)    finish a connect/handshake: 0, -EAGAIN, -errno
  *   recv(stream, p, n) > 0, 0 at EOF, -EAGAIN, -errno
@@ -22,6 +23,7 @@
 
 #include "net/stream.h"
 #include "util/buf.h"
+#include "util/util.h"
 
 struct stream_class;
 struct pstream_class;
@@ -31,12 +33,15 @@ struct stream {
     char *name;
     int fd;
     int connect_error;      /* 0 connected, -EAGAIN in progress, or -errno. */
+    int send_error;         /* 0, or the write error that killed it. */
     struct buf queue;       /* Bytes accepted by stream_send() not yet sent. */
     size_t queue_limit;
 };
 
 struct stream_class {
     const char *prefix;     /* "tcp", "unix", ... (without the colon). */
+    /* Parses the name only: 0 or -EINVAL/-ENAMETOOLONG with *errp. */
+    int (*verify)(const char *name, const char *suffix, char **errp);
     int (*open)(const char *name, const char *suffix, struct stream **,
                 char **errp);
     int (*connect)(struct stream *);
@@ -55,6 +60,7 @@ struct pstream {
 
 struct pstream_class {
     const char *prefix;     /* "ptcp", "punix", ... */
+    int (*verify)(const char *name, const char *suffix, char **errp);
     int (*listen)(const char *name, const char *suffix, struct pstream **,
                   char **errp);
     int (*accept)(struct pstream *, struct stream **);
@@ -62,10 +68,18 @@ struct pstream_class {
 };
 
 /* For providers: initialise the generic part of a new stream. `fd` may be
- * -1; connect_error is 0 or -EAGAIN. */
+ * -1; connect_error is 0 or -EAGAIN.  `name` is copied. */
 void stream_init(struct stream *, const struct stream_class *,
                  const char *name, int fd, int connect_error);
 void pstream_init(struct pstream *, const struct pstream_class *,
                   const char *name, int fd, uint16_t port);
+
+/* The providers in this folder. */
+extern const struct stream_class tcp_stream_class, unix_stream_class;
+extern const struct pstream_class ptcp_pstream_class, punix_pstream_class;
+
+/* Sets *errp (if errp) to a malloc'd message and returns `error`. */
+int stream_error(char **errp, int error, const char *fmt, ...)
+    PRINTF_FORMAT(3, 4);
 
 #endif

@@ -6,7 +6,9 @@
  * e.g. "tcp:127.0.0.1:6653", "ptcp:6653:127.0.0.1", "ptcp:0" (any free port,
  * read it back with pstream_port()).  IPv6 literals go in brackets:
  * "tcp:[::1]:6653", "ptcp:6653:[::1]".  punix sockets are created with mode
- * 0600 (owner only); a stale socket file at PATH is replaced.
+ * 0600 (owner only).  A socket file at PATH that nobody listens on (left by
+ * a crash) is replaced; if a process listens there, pstream_open() fails
+ * with -EADDRINUSE (finding out costs that process one empty connection).
  *
  * Everything is non-blocking.  stream_open() starts a connect and returns at
  * once; stream_connect() reports 0 when connected, -EAGAIN while in

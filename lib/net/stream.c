@@ -1,0 +1,273 @@
+/* stream — the generic layer of stream.h: prefix dispatch, connection
+ * state, and the bounded send queue.  Providers only move bytes. */
+#include "net/stream-provider.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net/event-loop.h"
+
+static const struct stream_class *const stream_classes[] = {
+    &tcp_stream_class,
+    &unix_stream_class,
+};
+
+static const struct pstream_class *const pstream_classes[] = {
+    &ptcp_pstream_class,
+    &punix_pstream_class,
+};
+
+int
+stream_error(char **errp, int error, const char *fmt, ...)
+{
+    if (errp) {
+        va_list args;
+        va_start(args, fmt);
+        *errp = xvasprintf(fmt, args);
+        va_end(args);
+    }
+    return error;
+}
+
+/* Splits "prefix:rest": returns the length of the prefix, or -1. */
+static int
+prefix_len(const char *name)
+{
+    const char *colon = strchr(name, ':');
+    return colon ? (int) (colon - name) : -1;
+}
+
+static bool
+prefix_matches(const char *name, int len, const char *prefix)
+{
+    return strlen(prefix) == (size_t) len && !strncmp(name, prefix, len);
+}
+
+static int
+unknown_prefix(const char *name, bool passive, char **errp)
+{
+    const char *expected = passive ? "punix:PATH or ptcp:PORT[:IP]"
+                                   : "unix:PATH or tcp:IP:PORT";
+    if (prefix_len(name) < 0) {
+        return stream_error(errp, -EINVAL, "%s: missing stream type "
+                            "(expected %s)", name, expected);
+    }
+    return stream_error(errp, -EAFNOSUPPORT, "%s: unknown stream type "
+                        "\"%.*s\" (expected %s)", name, prefix_len(name),
+                        name, expected);
+}
+
+void
+stream_init(struct stream *s, const struct stream_class *class,
+            const char *name, int fd, int connect_error)
+{
+    s->class = class;
+    s->name = xstrdup(name);
+    s->fd = fd;
+    s->connect_error = connect_error;
+    s->send_error = 0;
+    buf_init(&s->queue, 0);
+    s->queue_limit = STREAM_DEFAULT_QUEUE_LIMIT;
+}
+
+int
+stream_open(const char *name, struct stream **streamp, char **errp)
+{
+    *streamp = NULL;
+    int len = prefix_len(name);
+    for (size_t i = 0; len >= 0 && i < ARRAY_SIZE(stream_classes); i++) {
+        const struct stream_class *class = stream_classes[i];
+        if (prefix_matches(name, len, class->prefix)) {
+            return class->open(name, name + len + 1, streamp, errp);
+        }
+    }
+    return unknown_prefix(name, false, errp);
+}
+
+int
+stream_connect(struct stream *s)
+{
+    if (s->connect_error == -EAGAIN) {
+        s->connect_error = s->class->connect(s);
+    }
+    return s->connect_error ? s->connect_error : s->send_error;
+}
+
+ssize_t
+stream_recv(struct stream *s, void *data, size_t n)
+{
+    int error = stream_connect(s);
+    return error ? error : s->class->recv(s, data, n);
+}
+
+/* Writes queued bytes until the kernel refuses.  Resets the buffer when it
+ * empties so it never creeps forward through its allocation. */
+static int
+flush_queue(struct stream *s)
+{
+    while (s->queue.size) {
+        ssize_t n = s->class->send(s, s->queue.data, s->queue.size);
+        if (n < 0 && n != -EAGAIN) {
+            s->send_error = (int) n;
+            buf_clear(&s->queue);
+            return s->send_error;
+        }
+        if (n <= 0) {
+            return 0;
+        }
+        buf_pull(&s->queue, n);
+    }
+    buf_clear(&s->queue);
+    return 0;
+}
+
+/* Appends to the queue, first sliding the pending bytes to the start of the
+ * allocation so the buffer does not grow while it drains. */
+static void
+queue_append(struct stream *s, const void *data, size_t n)
+{
+    struct buf *q = &s->queue;
+    if (q->base && q->data != q->base) {
+        memmove(q->base, q->data, q->size);
+        q->data = q->base;
+    }
+    buf_put(q, data, n);
+}
+
+int
+stream_send(struct stream *s, const void *data, size_t n)
+{
+    int error = stream_connect(s);
+    if (error) {
+        return error == -EAGAIN ? -ENOTCONN : error;
+    }
+    /* A message larger than the limit still goes out when nothing else is
+     * queued; otherwise it could never be sent. */
+    if (s->queue.size && s->queue.size + n > s->queue_limit) {
+        return -ENOBUFS;
+    }
+    size_t sent = 0;
+    if (!s->queue.size) {
+        ssize_t r = s->class->send(s, data, n);
+        if (r < 0 && r != -EAGAIN) {
+            s->send_error = (int) r;
+            return s->send_error;
+        }
+        sent = r > 0 ? (size_t) r : 0;
+    }
+    if (sent < n) {
+        queue_append(s, (const uint8_t *) data + sent, n - sent);
+    }
+    return 0;
+}
+
+int
+stream_run(struct stream *s)
+{
+    int error = stream_connect(s);
+    if (error) {
+        return error == -EAGAIN ? 0 : error;
+    }
+    return flush_queue(s);
+}
+
+size_t stream_queued_bytes(const struct stream *s) { return s->queue.size; }
+void stream_set_queue_limit(struct stream *s, size_t n) { s->queue_limit = n; }
+size_t stream_queue_limit(const struct stream *s) { return s->queue_limit; }
+int stream_fd(const struct stream *s) { return s->fd; }
+const char *stream_name(const struct stream *s) { return s->name; }
+
+unsigned int
+stream_wanted_events(const struct stream *s)
+{
+    unsigned int events = LOOP_READ;
+    if (s->connect_error == -EAGAIN || s->queue.size) {
+        events |= LOOP_WRITE;
+    }
+    return s->class->wanted_events ? s->class->wanted_events(s, events)
+                                   : events;
+}
+
+void
+stream_close(struct stream *s)
+{
+    if (s) {
+        char *name = s->name;
+        buf_uninit(&s->queue);
+        s->class->close(s);         /* Closes the fd and frees s. */
+        free(name);
+    }
+}
+
+int
+stream_verify_name(const char *name, bool passive, char **errp)
+{
+    int len = prefix_len(name);
+    if (len >= 0) {
+        const char *suffix = name + len + 1;
+        if (passive) {
+            for (size_t i = 0; i < ARRAY_SIZE(pstream_classes); i++) {
+                if (prefix_matches(name, len, pstream_classes[i]->prefix)) {
+                    return pstream_classes[i]->verify(name, suffix, errp);
+                }
+            }
+        } else {
+            for (size_t i = 0; i < ARRAY_SIZE(stream_classes); i++) {
+                if (prefix_matches(name, len, stream_classes[i]->prefix)) {
+                    return stream_classes[i]->verify(name, suffix, errp);
+                }
+            }
+        }
+    }
+    return unknown_prefix(name, passive, errp);
+}
+
+/* Passive streams. */
+
+void
+pstream_init(struct pstream *p, const struct pstream_class *class,
+             const char *name, int fd, uint16_t port)
+{
+    p->class = class;
+    p->name = xstrdup(name);
+    p->fd = fd;
+    p->port = port;
+}
+
+int
+pstream_open(const char *name, struct pstream **pstreamp, char **errp)
+{
+    *pstreamp = NULL;
+    int len = prefix_len(name);
+    for (size_t i = 0; len >= 0 && i < ARRAY_SIZE(pstream_classes); i++) {
+        const struct pstream_class *class = pstream_classes[i];
+        if (prefix_matches(name, len, class->prefix)) {
+            return class->listen(name, name + len + 1, pstreamp, errp);
+        }
+    }
+    return unknown_prefix(name, true, errp);
+}
+
+int
+pstream_accept(struct pstream *p, struct stream **streamp)
+{
+    *streamp = NULL;
+    return p->class->accept(p, streamp);
+}
+
+int pstream_fd(const struct pstream *p) { return p->fd; }
+const char *pstream_name(const struct pstream *p) { return p->name; }
+uint16_t pstream_port(const struct pstream *p) { return p->port; }
+
+void
+pstream_close(struct pstream *p)
+{
+    if (p) {
+        char *name = p->name;
+        p->class->close(p);         /* Closes the fd and frees p. */
+        free(name);
+    }
+}
