@@ -141,8 +141,8 @@ int
 stream_send(struct stream *s, const void *data, size_t n)
 {
     int error = stream_connect(s);
-    if (error) {
-        return error == -EAGAIN ? -ENOTCONN : error;
+    if (error && error != -EAGAIN) {
+        return error;
     }
     /* A message larger than the limit still goes out when nothing else is
      * queued; otherwise it could never be sent. */
@@ -150,7 +150,7 @@ stream_send(struct stream *s, const void *data, size_t n)
         return -ENOBUFS;
     }
     size_t sent = 0;
-    if (!s->queue.size) {
+    if (!error && !s->queue.size) {
         ssize_t r = s->class->send(s, data, n);
         if (r < 0 && r != -EAGAIN) {
             s->send_error = (int) r;

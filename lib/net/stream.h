@@ -57,9 +57,10 @@ int stream_connect(struct stream *);
 /* Reads up to n bytes.  Returns the count (> 0), 0 at end of stream,
  * -EAGAIN if nothing is available, or -errno. */
 ssize_t stream_recv(struct stream *, void *data, size_t n);
-/* Sends or queues all n bytes.  Returns 0, -ENOBUFS (queue limit; nothing
- * queued), -ENOTCONN (still connecting), or a write error (-EPIPE, ...)
- * after which the stream is dead. */
+/* Sends or queues all n bytes (while connecting, everything is queued and
+ * goes out once connected).  Returns 0, -ENOBUFS (queue limit; nothing
+ * queued), the connect error, or a write error (-EPIPE, ...) after which
+ * the stream is dead. */
 int stream_send(struct stream *, const void *data, size_t n);
 /* Flushes the send queue as far as the kernel allows.  0 (even if bytes
  * remain queued) or a write error. */

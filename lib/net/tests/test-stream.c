@@ -6,7 +6,9 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include "net/event-loop.h"
 #include "net/stream.h"
@@ -178,14 +180,24 @@ test_unix_stale_socket_replaced(void **state)
     char *dir = test_tmpdir();
     char *path = test_path(dir, "stale.sock");
     char *pname = test_path("punix:", path + 1);
-    struct pstream *p;
-    assert_int_equal(pstream_open(pname, &p, NULL), 0);
-    /* Simulate a crash: close the fd but leave the file. */
-    close(pstream_fd(p));
+    /* What a crashed daemon leaves: a bound socket file, nobody behind. */
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    strcpy(sun.sun_path, path);
+    assert_int_equal(bind(fd, (struct sockaddr *) &sun, sizeof sun), 0);
+    close(fd);
     struct pstream *p2;
     assert_int_equal(pstream_open(pname, &p2, NULL), 0);
     pstream_close(p2);
-    free(p);        /* The crashed one: not pstream_close()d. */
+
+    /* A file that is not a socket is never removed. */
+    FILE *f = fopen(path, "w");
+    fclose(f);
+    char *err = NULL;
+    assert_int_equal(pstream_open(pname, &p2, &err), -EEXIST);
+    assert_non_null(strstr(err, "not a socket"));
+    free(err);
+    unlink(path);
     rmdir(dir);
     free(pname);
     free(path);
