@@ -139,12 +139,13 @@ resort_subtable(struct classifier *cls, struct cls_subtable *st)
 }
 
 static struct cls_rule *
-find_in_subtable(const struct cls_subtable *st, const struct flow_key *value,
-                 uint32_t hash, uint16_t priority)
+find_in_subtable(const struct cls_subtable *st, const struct cls_rule *probe,
+                 uint32_t hash)
 {
     struct cls_rule *r;
     HMAP_FOR_EACH_WITH_HASH (r, node, hash, &st->rules) {
-        if (r->priority == priority && flow_key_equal(&r->value, value)) {
+        if (r->priority == probe->priority && r->rank == probe->rank
+            && flow_key_equal(&r->value, &probe->value)) {
             return r;
         }
     }
@@ -159,8 +160,7 @@ classifier_insert(struct classifier *cls, struct cls_rule *rule)
         st = create_subtable(cls, &rule->mask);
     }
     uint32_t hash = masked_hash(st, &rule->value);
-    struct cls_rule *old = find_in_subtable(st, &rule->value, hash,
-                                            rule->priority);
+    struct cls_rule *old = find_in_subtable(st, rule, hash);
     if (old) {
         hmap_remove(&st->rules, &old->node);
         old->subtable = NULL;
@@ -232,17 +232,13 @@ classifier_lookup(const struct classifier *cls, const struct flow_key *key)
 
 struct cls_rule *
 classifier_find_exactly(const struct classifier *cls,
-                        const struct flow_key *value,
-                        const struct flow_key *mask, uint16_t priority)
+                        const struct cls_rule *probe)
 {
-    struct cls_rule probe;
-    cls_rule_init(&probe, value, mask, priority);
-    struct cls_subtable *st = find_subtable(cls, &probe.mask);
+    struct cls_subtable *st = find_subtable(cls, &probe->mask);
     if (!st) {
         return NULL;
     }
-    return find_in_subtable(st, &probe.value, masked_hash(st, &probe.value),
-                            priority);
+    return find_in_subtable(st, probe, masked_hash(st, &probe->value));
 }
 
 bool

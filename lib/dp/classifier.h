@@ -61,13 +61,17 @@ void cls_rule_init(struct cls_rule *, const struct flow_key *value,
                    const struct flow_key *mask, uint16_t priority);
 static inline bool
 cls_rule_is_exact(const struct cls_rule *r) { return r->rank == CLS_RANK_EXACT; }
+/* Gives an initialised rule the exact-match rank even though its mask is
+ * not full: OpenFlow 1.0 calls a match with wildcards == 0 exact even when
+ * some of its fields do not apply to the protocol (and are masked out). */
+static inline void cls_rule_force_exact(struct cls_rule *r) { r->rank = CLS_RANK_EXACT; }
 
 void classifier_init(struct classifier *);
 /* Frees the subtables (rules stay the caller's).  Accepts NULL. */
 void classifier_destroy(struct classifier *);
 
 /* Inserts `rule` (initialised, not in any classifier).  If a rule with the
- * same value, mask and priority is already present, it is removed and
+ * same value, mask, priority and rank is already present, it is removed and
  * returned (the caller frees it); else returns NULL. */
 struct cls_rule *classifier_insert(struct classifier *, struct cls_rule *);
 /* Removes an inserted rule. */
@@ -77,11 +81,10 @@ void classifier_remove(struct classifier *, struct cls_rule *);
 const struct cls_rule *classifier_lookup(const struct classifier *,
                                          const struct flow_key *key);
 
-/* The rule with exactly this value (masked here), mask and priority. */
+/* The inserted rule with the same value, mask, priority and rank as
+ * `probe` (an initialised rule that is not inserted), or NULL. */
 struct cls_rule *classifier_find_exactly(const struct classifier *,
-                                         const struct flow_key *value,
-                                         const struct flow_key *mask,
-                                         uint16_t priority);
+                                         const struct cls_rule *probe);
 
 static inline size_t classifier_count(const struct classifier *c) { return c->n_rules; }
 static inline uint32_t classifier_version(const struct classifier *c) { return c->version; }

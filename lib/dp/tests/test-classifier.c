@@ -205,8 +205,11 @@ test_exact_beats_priority(void **state)
     cls_rule_init(&wild2, &zero, &zero, 0xffff);
     assert_ptr_equal(classifier_insert(&cls, &wild2), &wild);
     assert_int_equal(classifier_count(&cls), 2);
-    assert_ptr_equal(classifier_find_exactly(&cls, &zero, &zero, 0xffff), &wild2);
-    assert_null(classifier_find_exactly(&cls, &zero, &zero, 1));
+    struct cls_rule probe;
+    cls_rule_init(&probe, &zero, &zero, 0xffff);
+    assert_ptr_equal(classifier_find_exactly(&cls, &probe), &wild2);
+    cls_rule_init(&probe, &zero, &zero, 1);
+    assert_null(classifier_find_exactly(&cls, &probe));
     classifier_destroy(&cls);
 }
 
