@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <jansson.h>
 
 struct buf;
 struct loop;
@@ -89,6 +90,9 @@ struct rconn_status {
     bool connected;
     uint32_t backoff_ms;        /* Current back-off. */
     int last_error;             /* 0 or -errno of the last failure. */
+    const char *last_error_text;/* "" if none; e.g. "connection refused",
+                                 * "closed by peer", "inactivity probe
+                                 * timeout".  Valid until the next call. */
     uint64_t connected_s;       /* Seconds in the current connection. */
     uint64_t n_attempts;        /* Connection attempts so far. */
     uint64_t n_connects;        /* Successful connections so far. */
@@ -96,5 +100,9 @@ struct rconn_status {
     uint64_t queued_bytes;
 };
 void rconn_get_status(const struct rconn *, struct rconn_status *);
+/* The status as a JSON object {"target","state","connected","backoff_ms",
+ * "last_error","connected_s","attempts","connects","rx_msgs","tx_msgs",
+ * "queued_bytes"} (a new reference). */
+json_t *rconn_status_to_json(const struct rconn_status *);
 
 #endif
