@@ -1,0 +1,495 @@
+/* net-cli — `plural bench net gen|recv|iperf` (see net-cli.h). */
+#include "net-cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/cli-output.h"
+#include "bench/report.h"
+#include "net-cli-util.h"
+#include "net-gen.h"
+#include "net-recv.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_signal(int sig)
+{
+    (void) sig;
+    stop_requested = 1;
+}
+
+void
+net_cli_catch_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+const volatile sig_atomic_t *
+net_cli_stop_flag(void)
+{
+    return &stop_requested;
+}
+
+int
+net_cli_parse_seconds(const char *cmd, const char *name, const char *arg,
+                      double min, double max, double *out)
+{
+    char *end;
+
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno || end == arg || *end || !isfinite(v) || v < min || v > max) {
+        bench_cli_usage_error(cmd, "--%s must be a number of seconds from %g to %g (got '%s')",
+                              name, min, max, arg);
+        return -EINVAL;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Adds the per-interval rates of `s` as samples of two new series; intervals
+ * shorter than half the report interval (the tail of a run) are left out. */
+void
+net_cli_add_series(struct bench_report *report, const struct net_series *s,
+                   const char *prefix, double interval_s)
+{
+    char *pps_name = xasprintf("%s_pps", prefix);
+    char *mbps_name = xasprintf("%s_mbps", prefix);
+    struct bench_series *pps = bench_report_add_series(report, pps_name, "pps",
+                                                       BENCH_HIGHER_IS_BETTER);
+    struct bench_series *mbps = bench_report_add_series(report, mbps_name, "Mbit/s",
+                                                        BENCH_HIGHER_IS_BETTER);
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->v[i].seconds >= interval_s / 2) {
+            bench_series_add_sample(pps, net_interval_pps(&s->v[i]), false);
+            bench_series_add_sample(mbps, net_interval_mbps(&s->v[i]), false);
+        }
+    }
+    free(pps_name);
+    free(mbps_name);
+}
+
+int
+net_cli_pin_cpu(const char *cmd, uint64_t cpu)
+{
+    cpu_set_t set;
+
+    CPU_ZERO(&set);
+    CPU_SET((int) cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) < 0) {
+        return bench_cli_failure(cmd, "cannot pin to CPU %llu: %s",
+                                 (unsigned long long) cpu, strerror(errno));
+    }
+    return 0;
+}
+
+int
+net_cli_device_error(const char *cmd, const char *dev, int error)
+{
+    switch (error) {
+    case -ENODEV:
+        return bench_cli_failure(cmd, "no such interface: %s", dev);
+    case -EPERM:
+    case -EACCES:
+        return bench_cli_failure(cmd, "%s: raw sockets need root (CAP_NET_RAW)", dev);
+    default:
+        return bench_cli_failure(cmd, "%s: %s", dev, strerror(-error));
+    }
+}
+
+/* ---- gen ---- */
+
+enum {
+    OPT_DEV = BENCH_OPT_FIRST_FREE, OPT_SIZE, OPT_DURATION, OPT_RATE, OPT_COUNT,
+    OPT_DST_MAC, OPT_SRC_MAC, OPT_VLAN, OPT_SRC_IP, OPT_DST_IP, OPT_SRC_PORT,
+    OPT_DST_PORT, OPT_BATCH, OPT_METHOD, OPT_CPU, OPT_JSON_FILE, OPT_QUIET,
+    OPT_INTERVAL, OPT_EXPECT, OPT_HELP,
+};
+
+static void
+gen_help(void)
+{
+    printf("usage: plural bench net gen --dev IF [--size BYTES] [--duration S]\n"
+           "         [--rate PPS] [--count N] [--dst-mac M] [--src-mac M] [--vlan V]\n"
+           "         [--src-ip A] [--dst-ip A] [--src-port P] [--dst-port P]\n"
+           "         [--batch N] [--method ring|mmsg] [--cpu N] [--interval S]\n"
+           "         [--json FILE] [--quiet]\n"
+           "Sends Ethernet/IPv4/UDP frames of BYTES (60..9000, no FCS; default 60)\n"
+           "carrying plural's marker (magic, sequence, timestamp), as fast as\n"
+           "possible or at --rate PPS, for --duration S (default 10) or --count N\n"
+           "frames (whichever ends first).  Prints TX every --interval (1 s) and a\n"
+           "total; back-pressure is waited out and counted.  Needs root.\n");
+}
+
+static const struct option gen_options[] = {
+    { "dev", required_argument, NULL, OPT_DEV },
+    { "size", required_argument, NULL, OPT_SIZE },
+    { "duration", required_argument, NULL, OPT_DURATION },
+    { "rate", required_argument, NULL, OPT_RATE },
+    { "count", required_argument, NULL, OPT_COUNT },
+    { "dst-mac", required_argument, NULL, OPT_DST_MAC },
+    { "src-mac", required_argument, NULL, OPT_SRC_MAC },
+    { "vlan", required_argument, NULL, OPT_VLAN },
+    { "src-ip", required_argument, NULL, OPT_SRC_IP },
+    { "dst-ip", required_argument, NULL, OPT_DST_IP },
+    { "src-port", required_argument, NULL, OPT_SRC_PORT },
+    { "dst-port", required_argument, NULL, OPT_DST_PORT },
+    { "batch", required_argument, NULL, OPT_BATCH },
+    { "method", required_argument, NULL, OPT_METHOD },
+    { "cpu", required_argument, NULL, OPT_CPU },
+    { "interval", required_argument, NULL, OPT_INTERVAL },
+    { "json", required_argument, NULL, OPT_JSON_FILE },
+    { "quiet", no_argument, NULL, OPT_QUIET },
+    { "help", no_argument, NULL, OPT_HELP },
+    { NULL, 0, NULL, 0 },
+};
+
+static int
+gen_write_json(const char *path, const struct net_gen_config *c,
+               const struct net_gen_result *r, const char *method)
+{
+    struct bench_report *report = bench_report_create("net-gen", "plural bench net gen");
+    bench_report_set_param_string(report, "dev", c->dev);
+    bench_report_set_param_int(report, "size", (int64_t) c->spec.size);
+    bench_report_set_param_int(report, "rate_pps", (int64_t) c->rate_pps);
+    bench_report_set_param_int(report, "count", (int64_t) c->count);
+    bench_report_set_param_string(report, "method", method);
+    bench_report_set_param_int(report, "tx_frames", (int64_t) r->tx_frames);
+    bench_report_set_param_int(report, "tx_bytes", (int64_t) r->tx_bytes);
+    bench_report_set_param_real(report, "seconds", r->seconds);
+    bench_report_set_param_real(report, "pps", net_gen_result_pps(r));
+    bench_report_set_param_int(report, "backpressure", (int64_t) r->backpressure);
+    bench_report_set_param_int(report, "errors", (int64_t) r->errors);
+    bench_report_set_param_int(report, "skipped", (int64_t) r->skipped);
+    net_cli_add_series(report, &r->series, "tx", c->report_interval_ms / 1000.0);
+    int error = bench_report_write_json_file(report, path);
+    bench_report_destroy(report);
+    return error;
+}
+
+static int
+gen_command(int argc, char *argv[])
+{
+    static const char cmd[] = "net gen";
+    struct net_gen_config c;
+    const char *json = NULL, *method = "ring";
+    bool quiet = false, count_set = false, duration_set = false;
+    uint64_t v, cpu = UINT64_MAX;
+    double seconds;
+    int opt;
+
+    net_gen_config_init(&c);
+    opterr = 0;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, ":", gen_options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_DEV:
+            c.dev = optarg;
+            break;
+        case OPT_SIZE:
+            if (bench_cli_parse_uint(cmd, "size", optarg, NET_FRAME_MIN, NET_FRAME_MAX, &v)) {
+                return 2;
+            }
+            c.spec.size = v;
+            break;
+        case OPT_DURATION:
+            if (net_cli_parse_seconds(cmd, "duration", optarg, 0.001, 1e6, &seconds)) {
+                return 2;
+            }
+            c.duration_ms = (uint64_t) llround(seconds * 1000);
+            duration_set = true;
+            break;
+        case OPT_RATE:
+            if (bench_cli_parse_uint(cmd, "rate", optarg, 1, 1000000000, &c.rate_pps)) {
+                return 2;
+            }
+            break;
+        case OPT_COUNT:
+            if (bench_cli_parse_uint(cmd, "count", optarg, 1, UINT64_MAX, &c.count)) {
+                return 2;
+            }
+            count_set = true;
+            break;
+        case OPT_DST_MAC:
+        case OPT_SRC_MAC:
+            if (net_parse_mac(optarg, opt == OPT_DST_MAC ? c.spec.dst_mac : c.spec.src_mac)) {
+                return bench_cli_usage_error(cmd, "--%s must be a MAC like 02:00:00:00:00:01 (got '%s')",
+                                             opt == OPT_DST_MAC ? "dst-mac" : "src-mac", optarg);
+            }
+            if (opt == OPT_SRC_MAC) {
+                c.src_mac_from_dev = false;
+            }
+            break;
+        case OPT_VLAN:
+            if (bench_cli_parse_uint(cmd, "vlan", optarg, 0, 4095, &v)) {
+                return 2;
+            }
+            c.spec.vlan = (int) v;
+            break;
+        case OPT_SRC_IP:
+        case OPT_DST_IP:
+            if (net_parse_ipv4(optarg, opt == OPT_SRC_IP ? &c.spec.src_ip : &c.spec.dst_ip)) {
+                return bench_cli_usage_error(cmd, "--%s must be an IPv4 address (got '%s')",
+                                             opt == OPT_SRC_IP ? "src-ip" : "dst-ip", optarg);
+            }
+            break;
+        case OPT_SRC_PORT:
+        case OPT_DST_PORT:
+            if (bench_cli_parse_uint(cmd, opt == OPT_SRC_PORT ? "src-port" : "dst-port",
+                                     optarg, 0, 65535, &v)) {
+                return 2;
+            }
+            *(opt == OPT_SRC_PORT ? &c.spec.src_port : &c.spec.dst_port) = (uint16_t) v;
+            break;
+        case OPT_BATCH:
+            if (bench_cli_parse_uint(cmd, "batch", optarg, 1, 4096, &v)) {
+                return 2;
+            }
+            c.batch = (unsigned int) v;
+            break;
+        case OPT_METHOD:
+            if (!strcmp(optarg, "ring")) {
+                c.method = NET_TX_RING;
+            } else if (!strcmp(optarg, "mmsg")) {
+                c.method = NET_TX_MMSG;
+            } else {
+                return bench_cli_usage_error(cmd, "--method must be ring or mmsg (got '%s')", optarg);
+            }
+            method = optarg;
+            break;
+        case OPT_CPU:
+            if (bench_cli_parse_uint(cmd, "cpu", optarg, 0, CPU_SETSIZE - 1, &cpu)) {
+                return 2;
+            }
+            break;
+        case OPT_INTERVAL:
+            if (net_cli_parse_seconds(cmd, "interval", optarg, 0.01, 3600, &seconds)) {
+                return 2;
+            }
+            c.report_interval_ms = (unsigned int) llround(seconds * 1000);
+            break;
+        case OPT_JSON_FILE:
+            json = optarg;
+            break;
+        case OPT_QUIET:
+            quiet = true;
+            break;
+        case OPT_HELP:
+            gen_help();
+            return 0;
+        default:
+            return bench_cli_bad_option(cmd, argv, opt);
+        }
+    }
+    if (optind < argc) {
+        return bench_cli_usage_error(cmd, "unexpected argument '%s' (see --help)", argv[optind]);
+    }
+    if (!c.dev) {
+        return bench_cli_usage_error(cmd, "--dev IF is required (see --help)");
+    }
+    if (c.spec.vlan >= 0 && c.spec.size < NET_FRAME_MIN_VLAN) {
+        return bench_cli_usage_error(cmd, "--size must be at least %d with --vlan (got %zu)",
+                                     NET_FRAME_MIN_VLAN, c.spec.size);
+    }
+    if (count_set && !duration_set) {
+        c.duration_ms = 0;
+    }
+    if (cpu != UINT64_MAX && net_cli_pin_cpu(cmd, cpu)) {
+        return 1;
+    }
+    c.out = quiet ? NULL : stdout;
+    c.stop = net_cli_stop_flag();
+    net_cli_catch_signals();
+
+    struct net_gen_result r;
+    int error = net_gen_run(&c, &r);
+    if (error == -EMSGSIZE) {
+        net_gen_result_destroy(&r);
+        return bench_cli_failure(cmd, "%s: a %zu-byte frame exceeds the interface MTU "
+                                 "(raise it with ip link set %s mtu ...)",
+                                 c.dev, c.spec.size, c.dev);
+    }
+    if (error) {
+        net_gen_result_destroy(&r);
+        return net_cli_device_error(cmd, c.dev, error);
+    }
+    printf("tx total=%llu seconds=%.3f pps=%.0f mbps=%.2f backpressure=%llu "
+           "errors=%llu skipped=%llu\n",
+           (unsigned long long) r.tx_frames, r.seconds, net_gen_result_pps(&r),
+           net_gen_result_pps(&r) * (double) c.spec.size * 8 / 1e6,
+           (unsigned long long) r.backpressure, (unsigned long long) r.errors,
+           (unsigned long long) r.skipped);
+    fflush(stdout);
+    int rc = 0;
+    if (json && gen_write_json(json, &c, &r, method)) {
+        rc = bench_cli_failure(cmd, "cannot write %s: %s", json, strerror(errno));
+    }
+    net_gen_result_destroy(&r);
+    return rc;
+}
+
+/* ---- recv ---- */
+
+static void
+recv_help(void)
+{
+    printf("usage: plural bench net recv --dev IF [--duration S] [--expect N]\n"
+           "         [--interval S] [--json FILE] [--quiet]\n"
+           "Counts the frames carrying plural's marker that arrive on IF, for\n"
+           "--duration S (default 10) or until --expect N arrived.  Prints\n"
+           "\"recv ready\" once listening, RX every --interval (1 s) and a total\n"
+           "with frames lost and out of order (from sequence numbers).  Needs root.\n");
+}
+
+static const struct option recv_options[] = {
+    { "dev", required_argument, NULL, OPT_DEV },
+    { "duration", required_argument, NULL, OPT_DURATION },
+    { "expect", required_argument, NULL, OPT_EXPECT },
+    { "interval", required_argument, NULL, OPT_INTERVAL },
+    { "json", required_argument, NULL, OPT_JSON_FILE },
+    { "quiet", no_argument, NULL, OPT_QUIET },
+    { "help", no_argument, NULL, OPT_HELP },
+    { NULL, 0, NULL, 0 },
+};
+
+static int
+recv_write_json(const char *path, const struct net_recv_config *c,
+                const struct net_recv_result *r)
+{
+    struct bench_report *report = bench_report_create("net-recv", "plural bench net recv");
+    bench_report_set_param_string(report, "dev", c->dev);
+    bench_report_set_param_int(report, "expect", (int64_t) c->expect);
+    bench_report_set_param_int(report, "rx_frames", (int64_t) r->rx_frames);
+    bench_report_set_param_int(report, "rx_bytes", (int64_t) r->rx_bytes);
+    bench_report_set_param_int(report, "lost", (int64_t) r->lost);
+    bench_report_set_param_int(report, "out_of_order", (int64_t) r->out_of_order);
+    bench_report_set_param_int(report, "other_frames", (int64_t) r->other_frames);
+    bench_report_set_param_int(report, "ring_drops", (int64_t) r->ring_drops);
+    bench_report_set_param_real(report, "seconds", r->seconds);
+    bench_report_set_param_real(report, "pps", net_recv_result_pps(r));
+    net_cli_add_series(report, &r->series, "rx", c->report_interval_ms / 1000.0);
+    int error = bench_report_write_json_file(report, path);
+    bench_report_destroy(report);
+    return error;
+}
+
+static int
+recv_command(int argc, char *argv[])
+{
+    static const char cmd[] = "net recv";
+    struct net_recv_config c;
+    const char *json = NULL;
+    bool quiet = false;
+    double seconds;
+    int opt;
+
+    net_recv_config_init(&c);
+    opterr = 0;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, ":", recv_options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_DEV:
+            c.dev = optarg;
+            break;
+        case OPT_DURATION:
+            if (net_cli_parse_seconds(cmd, "duration", optarg, 0.001, 1e6, &seconds)) {
+                return 2;
+            }
+            c.duration_ms = (uint64_t) llround(seconds * 1000);
+            break;
+        case OPT_EXPECT:
+            if (bench_cli_parse_uint(cmd, "expect", optarg, 1, UINT64_MAX, &c.expect)) {
+                return 2;
+            }
+            break;
+        case OPT_INTERVAL:
+            if (net_cli_parse_seconds(cmd, "interval", optarg, 0.01, 3600, &seconds)) {
+                return 2;
+            }
+            c.report_interval_ms = (unsigned int) llround(seconds * 1000);
+            break;
+        case OPT_JSON_FILE:
+            json = optarg;
+            break;
+        case OPT_QUIET:
+            quiet = true;
+            break;
+        case OPT_HELP:
+            recv_help();
+            return 0;
+        default:
+            return bench_cli_bad_option(cmd, argv, opt);
+        }
+    }
+    if (optind < argc) {
+        return bench_cli_usage_error(cmd, "unexpected argument '%s' (see --help)", argv[optind]);
+    }
+    if (!c.dev) {
+        return bench_cli_usage_error(cmd, "--dev IF is required (see --help)");
+    }
+    c.out = quiet ? NULL : stdout;
+    c.stop = net_cli_stop_flag();
+    net_cli_catch_signals();
+
+    struct net_recv_result r;
+    int error = net_recv_run(&c, &r);
+    if (error && !r.series.n) {
+        net_recv_result_destroy(&r);
+        return net_cli_device_error(cmd, c.dev, error);
+    }
+    printf("rx total=%llu seconds=%.3f pps=%.0f mbps=%.2f lost=%llu ooo=%llu "
+           "ring_drops=%llu other=%llu\n",
+           (unsigned long long) r.rx_frames, r.seconds, net_recv_result_pps(&r),
+           r.seconds > 0 ? (double) r.rx_bytes * 8 / r.seconds / 1e6 : 0.0,
+           (unsigned long long) r.lost, (unsigned long long) r.out_of_order,
+           (unsigned long long) r.ring_drops, (unsigned long long) r.other_frames);
+    fflush(stdout);
+    int rc = error ? 1 : 0;
+    if (json && recv_write_json(json, &c, &r)) {
+        rc = bench_cli_failure(cmd, "cannot write %s: %s", json, strerror(errno));
+    }
+    net_recv_result_destroy(&r);
+    return rc;
+}
+
+/* ---- dispatch ---- */
+
+static void
+net_help(void)
+{
+    printf("usage: plural bench net gen|recv|iperf [OPTIONS]   (--help on each)\n"
+           "  gen    raw Ethernet/IPv4/UDP packet generator (AF_PACKET TX ring)\n"
+           "  recv   receiver counting plural's frames, loss and reordering\n"
+           "  iperf  iperf3 driver: TX and RX rates per round, with statistics\n");
+}
+
+int
+bench_net_command(int argc, char *argv[])
+{
+    if (argc < 2) {
+        return bench_cli_usage_error("net", "missing subcommand: gen, recv or iperf (see --help)");
+    }
+    const char *sub = argv[1];
+    if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help")) {
+        net_help();
+        return 0;
+    } else if (!strcmp(sub, "gen")) {
+        return gen_command(argc - 1, argv + 1);
+    } else if (!strcmp(sub, "recv")) {
+        return recv_command(argc - 1, argv + 1);
+    } else if (!strcmp(sub, "iperf")) {
+        return net_iperf_command(argc - 1, argv + 1);
+    }
+    return bench_cli_usage_error("net", "unknown subcommand '%s': gen, recv or iperf", sub);
+}

@@ -1,0 +1,75 @@
+/* net-gen — plural's packet generator: raw Ethernet/IPv4/UDP frames (see
+ * net-frame.h) on one interface, at maximum or at a fixed rate.
+ *
+ * The loop: take what the pacer allows (net-pacer.h; everything when
+ * unpaced), stamp seq and time into that many ring slots, hand them to the
+ * kernel in one call, reclaim the slots the kernel gave back and count them
+ * as TX.  Back-pressure (EAGAIN, ENOBUFS, a full ring) is waited out and
+ * counted, never fatal: the refused frames stay queued and go out later.
+ * Every `report_interval_ms` the loop records (and prints, if `out` is set)
+ * one line:   tx t=1.00 pps=10000 mbps=5.12 total=10000
+ * At the end it drains what is still queued (at most 2 s) and stops.
+ *
+ * TX methods: NET_TX_RING (TPACKET_V2 mmap ring, qdisc bypass; default) and
+ * NET_TX_MMSG (sendmmsg of prebuilt frames, qdisc bypass).
+ *
+ * Errors (net_gen_run's return): 0, -ENODEV (interface unknown), -EPERM
+ * (needs CAP_NET_RAW), -EMSGSIZE (frame larger than MTU + 14/18), or a
+ * negative errno from a socket call the loop cannot wait out.
+ * Not thread-safe: one run per thread; `stop` may be set by a signal. */
+#ifndef PLURAL_BENCH_NET_GEN_H
+#define PLURAL_BENCH_NET_GEN_H 1
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "net-frame.h"
+#include "net-series.h"
+
+enum net_tx_method {
+    NET_TX_RING,
+    NET_TX_MMSG,
+};
+
+struct net_gen_config {
+    const char *dev;
+    struct net_frame_spec spec;
+    bool src_mac_from_dev;      /* Use the interface's MAC as source. */
+    uint64_t rate_pps;          /* 0: as fast as possible. */
+    uint64_t count;             /* 0: no limit. */
+    uint64_t duration_ms;       /* 0: no limit (then count must be set). */
+    unsigned int batch;         /* Frames per kernel call, 1..4096. */
+    enum net_tx_method method;
+    unsigned int report_interval_ms;
+    FILE *out;                  /* Per-interval lines, or NULL. */
+    const volatile sig_atomic_t *stop;  /* Set asynchronously to stop. */
+};
+
+struct net_gen_result {
+    uint64_t tx_frames;         /* Handed to the device. */
+    uint64_t tx_bytes;
+    double seconds;             /* From the first frame to the last. */
+    uint64_t backpressure;      /* Kernel calls that hit EAGAIN/ENOBUFS/full ring. */
+    uint64_t errors;            /* Other transient send errors (waited out). */
+    uint64_t skipped;           /* Paced frames dropped from the schedule. */
+    uint64_t wrong_format;      /* Frames the kernel refused as malformed. */
+    struct net_series series;   /* Per-interval TX. */
+};
+
+/* Fills `config` with defaults: no device, default frame spec, source MAC
+ * from the device, unpaced, 10 s, batch 256, ring, 1 s reports, no output. */
+void net_gen_config_init(struct net_gen_config *);
+
+/* Runs the generator.  `result` is always initialized (free its series with
+ * net_gen_result_destroy(), also after an error). */
+int net_gen_run(const struct net_gen_config *, struct net_gen_result *);
+void net_gen_result_destroy(struct net_gen_result *);
+
+static inline double
+net_gen_result_pps(const struct net_gen_result *r)
+{
+    return r->seconds > 0 ? (double) r->tx_frames / r->seconds : 0;
+}
+
+#endif
