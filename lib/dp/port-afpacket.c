@@ -64,6 +64,25 @@ LOG_MODULE(port_afpacket);
 #define AFP_SNDBUF (4 * 1024 * 1024)
 #define AFP_TX_WAIT_NS (1000 * 1000)    /* Back-pressure budget per send. */
 
+/* TX ring (TPACKET_V3, same socket): 512 slots of 2 KiB.  Frames longer
+ * than a slot holds go through send(). */
+#define AFP_TX_FRAME_SIZE 2048u
+#define AFP_TX_BLOCK_SIZE (1u << 16)
+#define AFP_TX_BLOCK_NR 16u
+#define AFP_TX_FRAME_NR (AFP_TX_BLOCK_SIZE / AFP_TX_FRAME_SIZE * AFP_TX_BLOCK_NR)
+#define AFP_TX_DATA_OFS TPACKET_ALIGN(sizeof(struct tpacket3_hdr))
+#define AFP_TX_DATA_MAX (AFP_TX_FRAME_SIZE - AFP_TX_DATA_OFS)
+
+#define AFP_TX_RING_DEFAULT false
+
+/* PLURAL_AFPACKET_TX=ring|sendmmsg selects the TX path (for measuring). */
+static bool
+afp_want_tx_ring(void)
+{
+    const char *mode = getenv("PLURAL_AFPACKET_TX");
+    return mode ? !strcmp(mode, "ring") : AFP_TX_RING_DEFAULT;
+}
+
 struct port_afpacket {
     struct port up;
     int fd;
@@ -78,6 +97,11 @@ struct port_afpacket {
 
     /* Blocks finished by the last port_recv(), given back by recv_done. */
     unsigned int release_first, release_count;
+
+    /* TX ring (tx_mode ring): frames of AFP_TX_FRAME_SIZE after the RX
+     * ring in the same mapping; NULL in sendmmsg mode. */
+    uint8_t *tx_ring;
+    unsigned int tx_head;               /* Next slot to fill. */
 
     struct packet lent[PACKET_BATCH_MAX];
     uint64_t kernel_drops;              /* From PACKET_STATISTICS (atomic). */
@@ -147,7 +171,23 @@ port_afpacket_open(const char *name, struct port **portp)
         close(fd);
         return error;
     }
-    size_t ring_size = (size_t) AFP_BLOCK_SIZE * AFP_BLOCK_NR;
+    bool tx_ring = afp_want_tx_ring();
+    if (tx_ring) {
+        struct tpacket_req3 treq;
+        memset(&treq, 0, sizeof treq);
+        treq.tp_block_size = AFP_TX_BLOCK_SIZE;
+        treq.tp_block_nr = AFP_TX_BLOCK_NR;
+        treq.tp_frame_size = AFP_TX_FRAME_SIZE;
+        treq.tp_frame_nr = AFP_TX_FRAME_NR;
+        setsockopt_int(fd, SOL_PACKET, PACKET_LOSS, 1);  /* Skip bad frames. */
+        if (setsockopt(fd, SOL_PACKET, PACKET_TX_RING, &treq, sizeof treq) < 0) {
+            LOG_WARN("%s: no TX ring (%s); using sendmmsg", name, strerror(errno));
+            tx_ring = false;
+        }
+    }
+    size_t rx_size = (size_t) AFP_BLOCK_SIZE * AFP_BLOCK_NR;
+    size_t ring_size = rx_size
+                       + (tx_ring ? (size_t) AFP_TX_BLOCK_SIZE * AFP_TX_BLOCK_NR : 0);
     void *ring = mmap(NULL, ring_size, PROT_READ | PROT_WRITE,
                       MAP_SHARED | MAP_LOCKED | MAP_POPULATE, fd, 0);
     if (ring == MAP_FAILED) {
@@ -193,6 +233,7 @@ port_afpacket_open(const char *name, struct port **portp)
     afp->ifindex = ifindex;
     afp->ring = ring;
     afp->ring_size = ring_size;
+    afp->tx_ring = tx_ring ? afp->ring + rx_size : NULL;
     afp->link_fd = port_linux_open_link_monitor();
     if (afp->link_fd < 0) {
         LOG_WARN("%s: no rtnetlink link monitor (%s); link changes are polled",
@@ -397,8 +438,102 @@ port_afpacket_recv_done(struct port *port, struct packet_batch *batch)
     port_afpacket_release_blocks(port_afpacket_cast(port));
 }
 
+static struct tpacket3_hdr *
+afp_tx_slot(const struct port_afpacket *afp, unsigned int i)
+{
+    return (struct tpacket3_hdr *) (void *) (afp->tx_ring
+                                             + (size_t) i * AFP_TX_FRAME_SIZE);
+}
+
+/* Asks the kernel to transmit every filled slot.  Returns 0 or a positive
+ * errno (EAGAIN/ENOBUFS: the device is busy; the slots stay queued and go
+ * with the next kick). */
+static int
+afp_tx_kick(struct port_afpacket *afp)
+{
+    return send(afp->fd, NULL, 0, MSG_DONTWAIT) < 0 ? errno : 0;
+}
+
+static int afp_send_mmsg(struct port *, struct packet *const *, unsigned int);
+
+static int
+afp_send_ring(struct port *port, struct packet *const *pkts, unsigned int n)
+{
+    struct port_afpacket *afp = port_afpacket_cast(port);
+    unsigned int sent = 0, ring_sent = 0, i = 0, errors = 0;
+    uint64_t bytes = 0, deadline = 0;
+    bool queued = false;
+
+    while (i < n) {
+        uint32_t len = pkts[i]->len;
+        if (UNLIKELY(len > AFP_TX_DATA_MAX)) {
+            /* Jumbo: through send(), after what is queued (keeps order). */
+            if (queued) {
+                afp_tx_kick(afp);
+                queued = false;
+            }
+            sent += afp_send_mmsg(port, &pkts[i], 1);
+            i++;
+            continue;
+        }
+        struct tpacket3_hdr *h = afp_tx_slot(afp, afp->tx_head);
+        uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+        if (status != TP_STATUS_AVAILABLE) {
+            /* Ring full: kick, and give the kernel a bounded time. */
+            uint64_t now = clock_now_ns();
+            if (!deadline) {
+                deadline = now + AFP_TX_WAIT_NS;
+            } else if (now >= deadline) {
+                break;
+            }
+            int error = afp_tx_kick(afp);
+            queued = false;
+            if (error && error != EAGAIN && error != ENOBUFS) {
+                AFP_WARN_RL("%s: TX ring send failed: %s", port->name,
+                            strerror(error));
+                errors += n - i;
+                i = n;
+            }
+            continue;
+        }
+        memcpy((uint8_t *) h + AFP_TX_DATA_OFS, pkts[i]->data, len);
+        h->tp_len = len;
+        h->tp_snaplen = len;
+        h->tp_next_offset = 0;
+        __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+        afp->tx_head = (afp->tx_head + 1) % AFP_TX_FRAME_NR;
+        queued = true;
+        ring_sent++;
+        bytes += len;
+        i++;
+    }
+    if (queued) {
+        int error = afp_tx_kick(afp);
+        if (error && error != EAGAIN && error != ENOBUFS) {
+            AFP_WARN_RL("%s: TX ring send failed: %s", port->name, strerror(error));
+        }
+    }
+    /* afp_send_mmsg() counted the jumbo frames itself. */
+    port_stat_add(&port->stats.tx_packets, ring_sent);
+    port_stat_add(&port->stats.tx_bytes, bytes);
+    if (errors) {
+        port_stat_add(&port->stats.tx_errors, errors);
+    }
+    if (n - i) {
+        port_stat_add(&port->stats.tx_dropped, n - i);
+    }
+    return sent + ring_sent;
+}
+
 static int
 port_afpacket_send(struct port *port, struct packet *const *pkts, unsigned int n)
+{
+    return port_afpacket_cast(port)->tx_ring ? afp_send_ring(port, pkts, n)
+                                             : afp_send_mmsg(port, pkts, n);
+}
+
+static int
+afp_send_mmsg(struct port *port, struct packet *const *pkts, unsigned int n)
 {
     struct port_afpacket *afp = port_afpacket_cast(port);
     struct mmsghdr msgs[PACKET_BATCH_MAX];

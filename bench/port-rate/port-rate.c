@@ -1,0 +1,289 @@
+/* port-rate — raw RX and TX rates of the afpacket port on a veth pair
+ * (not a test: it prints numbers, asserts nothing).  Needs root.
+ *
+ *   port-rate [-d SECONDS] [-r ROUNDS] [-s FRAME_BYTES] [-b BATCH]
+ *
+ * Creates two namespaces joined by a veth pair (offloads off), opens an
+ * afpacket port on each end, and runs ROUNDS rounds of two measurements:
+ *   tx-only  one thread sends FRAME_BYTES frames through port_send() in
+ *            batches of BATCH on end A as fast as it can; nobody reads end B
+ *            (the kernel drops the frames there).  Rate = frames accepted.
+ *   tx->rx   the same sender on CPU 0, and a receiver on CPU 1 calling
+ *            port_recv() on end B (busy, poll() only when idle).  Rates =
+ *            frames accepted by A, frames received by B; the kernel's
+ *            ring-full drops at B are reported.
+ * Each line reports mean and 95% confidence half-width over the rounds
+ * (Student t).  Note that veth delivers in the sender's softirq, so on a
+ * 2-core machine the sender's CPU also does the kernel's receive work. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dp/port.h"
+#include "util/util.h"
+
+static char ns_a[32], ns_b[32], if_a[16], if_b[16];
+static double duration_s = 2.0;
+static unsigned int frame_len = 64, batch_size = PACKET_BATCH_MAX;
+
+static double
+now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+run(const char *fmt, ...)
+{
+    char cmd[512];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, args);
+    va_end(args);
+    if (system(cmd)) {
+        fprintf(stderr, "port-rate: command failed: %s\n", cmd);
+        exit(1);
+    }
+}
+
+static void
+cleanup(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null",
+             ns_a, ns_b);
+    if (system(cmd)) {
+        /* Nothing to clean. */
+    }
+}
+
+static void
+enter_netns(const char *ns)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/var/run/netns/%s", ns);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+        fprintf(stderr, "port-rate: cannot enter %s: %s\n", ns, strerror(errno));
+        exit(1);
+    }
+    close(fd);
+}
+
+static void
+pin_to_cpu(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+struct run_state {
+    struct port *tx_port, *rx_port;
+    atomic_bool stop;
+    atomic_bool rx_ready;
+    uint64_t sent, received;
+};
+
+static void *
+receiver_main(void *st_)
+{
+    struct run_state *st = st_;
+    pin_to_cpu(1);
+    struct packet_batch batch;
+    struct pollfd pfd = { .fd = port_wait_fd(st->rx_port), .events = POLLIN };
+    /* Drain what an earlier round left. */
+    while (port_recv(st->rx_port, &batch) > 0) {
+        port_recv_done(st->rx_port, &batch);
+    }
+    atomic_store(&st->rx_ready, true);
+    uint64_t received = 0;
+    while (!atomic_load_explicit(&st->stop, memory_order_relaxed)) {
+        int n = port_recv(st->rx_port, &batch);
+        if (n > 0) {
+            received += n;
+            port_recv_done(st->rx_port, &batch);
+        } else {
+            poll(&pfd, 1, 1);
+        }
+    }
+    st->received = received;
+    return NULL;
+}
+
+static void
+measure(struct run_state *st, bool with_receiver, double *tx_pps, double *rx_pps)
+{
+    static uint8_t frames[PACKET_BATCH_MAX][9216];
+    static struct packet pkts[PACKET_BATCH_MAX];
+    struct packet *ptrs[PACKET_BATCH_MAX];
+    for (unsigned int i = 0; i < batch_size; i++) {
+        memset(frames[i], 0, frame_len);
+        memcpy(frames[i], "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x88\xb5", 14);
+        pkts[i].data = frames[i];
+        pkts[i].len = pkts[i].room = frame_len;
+        ptrs[i] = &pkts[i];
+    }
+
+    pthread_t rx_thread;
+    atomic_store(&st->stop, false);
+    atomic_store(&st->rx_ready, false);
+    st->received = 0;
+    if (with_receiver) {
+        pthread_create(&rx_thread, NULL, receiver_main, st);
+        while (!atomic_load(&st->rx_ready)) {
+            sched_yield();
+        }
+    }
+    pin_to_cpu(0);
+
+    uint64_t sent = 0;
+    double t0 = now_s(), t1;
+    unsigned int iter = 0;
+    for (;;) {
+        sent += port_send(st->tx_port, ptrs, batch_size);
+        if (!(++iter & 63) && (t1 = now_s()) - t0 >= duration_s) {
+            break;
+        }
+    }
+    double elapsed = t1 - t0;
+    if (with_receiver) {
+        usleep(20000);      /* Let the last blocks retire. */
+        atomic_store(&st->stop, true);
+        pthread_join(rx_thread, NULL);
+    }
+    *tx_pps = sent / elapsed;
+    *rx_pps = st->received / elapsed;
+}
+
+struct series {
+    double x[64];
+    unsigned int n;
+};
+
+static void
+series_report(const char *label, const struct series *s)
+{
+    /* Student t, 97.5% quantile, df = n - 1 (1..9; 2.0 beyond). */
+    static const double t975[] = { 0, 12.706, 4.303, 3.182, 2.776, 2.571,
+                                   2.447, 2.365, 2.306, 2.262 };
+    double mean = 0, var = 0;
+    for (unsigned int i = 0; i < s->n; i++) {
+        mean += s->x[i];
+    }
+    mean /= s->n;
+    for (unsigned int i = 0; i < s->n; i++) {
+        var += (s->x[i] - mean) * (s->x[i] - mean);
+    }
+    double half = 0;
+    if (s->n > 1) {
+        var /= s->n - 1;
+        double t = s->n - 1 < ARRAY_SIZE(t975) ? t975[s->n - 1] : 2.0;
+        half = t * sqrt(var / s->n);
+    }
+    printf("  %-28s %9.0f pps  +- %7.0f (95%% CI, n=%u)  = %7.1f Mbit/s\n",
+           label, mean, half, s->n, mean * frame_len * 8 / 1e6);
+}
+
+int
+main(int argc, char *argv[])
+{
+    unsigned int rounds = 5;
+    int opt;
+    while ((opt = getopt(argc, argv, "d:r:s:b:")) != -1) {
+        switch (opt) {
+        case 'd': duration_s = atof(optarg); break;
+        case 'r': rounds = MIN(64u, (unsigned int) atoi(optarg)); break;
+        case 's': frame_len = (unsigned int) atoi(optarg); break;
+        case 'b': batch_size = (unsigned int) atoi(optarg); break;
+        default:
+            fprintf(stderr, "usage: %s [-d SECONDS] [-r ROUNDS] [-s FRAME_BYTES] "
+                    "[-b BATCH]\n", argv[0]);
+            return 2;
+        }
+    }
+    if (frame_len < 60 || frame_len > 1514 || !batch_size
+        || batch_size > PACKET_BATCH_MAX || !rounds || duration_s <= 0) {
+        fprintf(stderr, "port-rate: frame 60..1514, batch 1..64, rounds >= 1\n");
+        return 2;
+    }
+    if (getuid() != 0) {
+        fprintf(stderr, "port-rate: needs root (namespaces, AF_PACKET)\n");
+        return 77;
+    }
+
+    int id = getpid() % 100000;
+    snprintf(ns_a, sizeof ns_a, "prA%d", id);
+    snprintf(ns_b, sizeof ns_b, "prB%d", id);
+    snprintf(if_a, sizeof if_a, "prx%d", id);
+    snprintf(if_b, sizeof if_b, "pry%d", id);
+    atexit(cleanup);
+    run("ip netns add %s && ip netns add %s", ns_a, ns_b);
+    run("ip link add %s netns %s type veth peer name %s netns %s",
+        if_a, ns_a, if_b, ns_b);
+    run("ip netns exec %s ethtool -K %s tx off rx off gso off tso off gro off >/dev/null 2>&1;"
+        "ip netns exec %s ethtool -K %s tx off rx off gso off tso off gro off >/dev/null 2>&1; true",
+        ns_a, if_a, ns_b, if_b);
+
+    struct run_state st;
+    memset(&st, 0, sizeof st);
+    char spec[32];
+    enter_netns(ns_a);
+    snprintf(spec, sizeof spec, "afpacket:%s", if_a);
+    int error = port_open(spec, &st.tx_port);
+    enter_netns(ns_b);
+    snprintf(spec, sizeof spec, "afpacket:%s", if_b);
+    if (!error) {
+        error = port_open(spec, &st.rx_port);
+    }
+    if (error) {
+        fprintf(stderr, "port-rate: port_open: %s\n", strerror(-error));
+        return 1;
+    }
+    for (int i = 0; i < 500 && !(port_is_link_up(st.tx_port)
+                                 && port_is_link_up(st.rx_port)); i++) {
+        usleep(10000);  /* Links come up (veth carrier). */
+    }
+    usleep(100000);
+
+    const char *tx_mode = getenv("PLURAL_AFPACKET_TX");
+    printf("port-rate: afpacket on veth, %u-byte frames, batches of %u, "
+           "%u rounds of %.1f s, TX path %s\n", frame_len, batch_size, rounds,
+           duration_s, tx_mode ? tx_mode : "default");
+    struct series tx_only = { .n = 0 }, tx = { .n = 0 }, rx = { .n = 0 };
+    for (unsigned int r = 0; r < rounds; r++) {
+        double tx_pps, rx_pps;
+        measure(&st, false, &tx_pps, &rx_pps);
+        tx_only.x[tx_only.n++] = tx_pps;
+        measure(&st, true, &tx_pps, &rx_pps);
+        tx.x[tx.n++] = tx_pps;
+        rx.x[rx.n++] = rx_pps;
+    }
+    series_report("TX only (port_send)", &tx_only);
+    series_report("TX with receiver running", &tx);
+    series_report("RX (port_recv)", &rx);
+
+    struct port_stats a, b;
+    port_get_stats(st.tx_port, &a);
+    port_get_stats(st.rx_port, &b);
+    printf("  sender: tx %llu, tx_dropped %llu, tx_errors %llu; receiver: rx %llu, "
+           "rx_dropped (ring full) %llu\n", (unsigned long long) a.tx_packets,
+           (unsigned long long) a.tx_dropped, (unsigned long long) a.tx_errors,
+           (unsigned long long) b.rx_packets, (unsigned long long) b.rx_dropped);
+    port_close(st.tx_port);
+    port_close(st.rx_port);
+    return 0;
+}
