@@ -76,7 +76,7 @@ int64_t loop_next_timer_ms(const struct loop *);
  * failed (never -EINTR, which counts as 0). */
 int loop_run_once(struct loop *, int timeout_ms);
 /* Runs loop_run_once(-1) until loop_stop() is called (a loop_stop() made
- * before loop_run() makes it return after one iteration). */
+ * before loop_run() makes it return at once). */
 void loop_run(struct loop *);
 /* Makes loop_run() return after the current iteration.  Any thread. */
 void loop_stop(struct loop *);
