@@ -160,6 +160,7 @@ bench_load_command(int argc, char *argv[])
             fflush(stdout);
         }
     }
+    bench_report_set_rounds(report, (unsigned) bench_series_n_samples(cpu), 0);
     if (bench_series_n_samples(cpu)) {
         bench_report_write_text(report, stdout);
         if (json && bench_report_write_json_file(report, json)) {
