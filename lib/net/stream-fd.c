@@ -94,15 +94,16 @@ ss_len(const struct sockaddr_storage *ss)
 }
 
 /* "tcp:" suffix "IP:PORT" (IP may be "[v6]"). */
-static int
-parse_tcp_active(const char *name, const char *suffix,
+int
+stream_parse_tcp_active(const char *name, const char *suffix,
                  struct sockaddr_storage *ss, char **errp)
 {
     const char *colon = strrchr(suffix, ':');
     const char *bracket = strrchr(suffix, ']');
     if (!colon || (bracket && colon < bracket)) {
         return stream_error(errp, -EINVAL, "%s: missing port (expected "
-                            "tcp:IP:PORT)", name);
+                            "%.*s:IP:PORT)", name,
+                            (int) (suffix - name - 1), name);
     }
     char *ip = xstrndup(suffix, colon - suffix);
     uint16_t port = 0;
@@ -118,8 +119,8 @@ parse_tcp_active(const char *name, const char *suffix,
 }
 
 /* "ptcp:" suffix "PORT[:IP]"; IP defaults to 0.0.0.0. */
-static int
-parse_tcp_passive(const char *name, const char *suffix,
+int
+stream_parse_tcp_passive(const char *name, const char *suffix,
                   struct sockaddr_storage *ss, char **errp)
 {
     const char *colon = strchr(suffix, ':');
@@ -158,14 +159,14 @@ static int
 verify_tcp(const char *name, const char *suffix, char **errp)
 {
     struct sockaddr_storage ss;
-    return parse_tcp_active(name, suffix, &ss, errp);
+    return stream_parse_tcp_active(name, suffix, &ss, errp);
 }
 
 static int
 verify_ptcp(const char *name, const char *suffix, char **errp)
 {
     struct sockaddr_storage ss;
-    return parse_tcp_passive(name, suffix, &ss, errp);
+    return stream_parse_tcp_passive(name, suffix, &ss, errp);
 }
 
 static int
@@ -193,12 +194,11 @@ fd_stream_new(const struct stream_class *class, const char *name, int fd,
     return &s->up;
 }
 
-/* Starts a non-blocking connect of a new socket to `sa`. */
-static int
-start_connect(const char *name, const struct sockaddr *sa, socklen_t len,
-              const struct stream_class *class, struct stream **streamp,
-              char **errp)
+int
+stream_socket_connect(const char *name, const struct sockaddr *sa,
+                      socklen_t len, int *fdp, char **errp)
 {
+    *fdp = -1;
     int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                     0);
     if (fd < 0) {
@@ -208,20 +208,34 @@ start_connect(const char *name, const struct sockaddr *sa, socklen_t len,
     if (sa->sa_family != AF_UNIX) {
         set_nodelay(fd);
     }
-    int connect_error = 0;
     if (connect(fd, sa, len) < 0) {
         int e = errno;
-        if (e == EINPROGRESS) {
-            connect_error = -EAGAIN;
-        } else {
+        if (e != EINPROGRESS) {
             close(fd);
             /* A unix listener with a full backlog says EAGAIN. */
             e = e == EAGAIN ? ECONNREFUSED : e;
             return stream_error(errp, -e, "%s: connect: %s", name,
                                 strerror(e));
         }
+        *fdp = fd;
+        return -EAGAIN;
     }
-    *streamp = fd_stream_new(class, name, fd, connect_error);
+    *fdp = fd;
+    return 0;
+}
+
+/* Starts a non-blocking connect of a new socket to `sa`. */
+static int
+start_connect(const char *name, const struct sockaddr *sa, socklen_t len,
+              const struct stream_class *class, struct stream **streamp,
+              char **errp)
+{
+    int fd;
+    int error = stream_socket_connect(name, sa, len, &fd, errp);
+    if (error && error != -EAGAIN) {
+        return error;
+    }
+    *streamp = fd_stream_new(class, name, fd, error);
     return 0;
 }
 
@@ -230,7 +244,7 @@ tcp_open(const char *name, const char *suffix, struct stream **streamp,
          char **errp)
 {
     struct sockaddr_storage ss;
-    int error = parse_tcp_active(name, suffix, &ss, errp);
+    int error = stream_parse_tcp_active(name, suffix, &ss, errp);
     return error ? error : start_connect(name, (struct sockaddr *) &ss,
                                          ss_len(&ss), &tcp_stream_class,
                                          streamp, errp);
@@ -247,20 +261,25 @@ unix_open(const char *name, const char *suffix, struct stream **streamp,
                                          streamp, errp);
 }
 
-/* Polls (without waiting) whether the connect finished. */
-static int
-fd_connect(struct stream *s)
+int
+stream_socket_connect_check(int fd)
 {
-    struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
+    struct pollfd pfd = { .fd = fd, .events = POLLOUT };
     if (poll(&pfd, 1, 0) == 0) {
         return -EAGAIN;
     }
     int error = 0;
     socklen_t len = sizeof error;
-    if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0) {
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0) {
         return -errno;
     }
     return -error;
+}
+
+static int
+fd_connect(struct stream *s)
+{
+    return stream_socket_connect_check(s->fd);
 }
 
 static ssize_t
@@ -329,15 +348,11 @@ fd_pstream_new(const struct pstream_class *class, const char *name, int fd,
     return &p->up;
 }
 
-static int
-ptcp_listen(const char *name, const char *suffix, struct pstream **pstreamp,
-            char **errp)
+int
+stream_tcp_listen(const char *name, const struct sockaddr_storage *ss_,
+                  int *fdp, uint16_t *portp, char **errp)
 {
-    struct sockaddr_storage ss;
-    int error = parse_tcp_passive(name, suffix, &ss, errp);
-    if (error) {
-        return error;
-    }
+    struct sockaddr_storage ss = *ss_;
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                     0);
     if (fd < 0) {
@@ -346,19 +361,36 @@ ptcp_listen(const char *name, const char *suffix, struct pstream **pstreamp,
     }
     int on = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    error = listen_socket(name, fd, (struct sockaddr *) &ss, ss_len(&ss),
-                          NULL, errp);
+    int error = listen_socket(name, fd, (struct sockaddr *) &ss, ss_len(&ss),
+                              NULL, errp);
     if (error) {
         close(fd);
         return error;
     }
     socklen_t len = sizeof ss;
     getsockname(fd, (struct sockaddr *) &ss, &len);
-    uint16_t port = ntohs(ss.ss_family == AF_INET
-                          ? ((struct sockaddr_in *) &ss)->sin_port
-                          : ((struct sockaddr_in6 *) &ss)->sin6_port);
-    *pstreamp = fd_pstream_new(&ptcp_pstream_class, name, fd, port, NULL);
+    *portp = ntohs(ss.ss_family == AF_INET
+                   ? ((struct sockaddr_in *) &ss)->sin_port
+                   : ((struct sockaddr_in6 *) &ss)->sin6_port);
+    *fdp = fd;
     return 0;
+}
+
+static int
+ptcp_listen(const char *name, const char *suffix, struct pstream **pstreamp,
+            char **errp)
+{
+    struct sockaddr_storage ss;
+    int fd;
+    uint16_t port;
+    int error = stream_parse_tcp_passive(name, suffix, &ss, errp);
+    if (!error) {
+        error = stream_tcp_listen(name, &ss, &fd, &port, errp);
+    }
+    if (!error) {
+        *pstreamp = fd_pstream_new(&ptcp_pstream_class, name, fd, port, NULL);
+    }
+    return error;
 }
 
 /* A socket file nobody listens on is stale (a crashed daemon): remove it.
@@ -418,41 +450,51 @@ punix_listen(const char *name, const char *suffix, struct pstream **pstreamp,
     return 0;
 }
 
-static char *
-peer_name(const struct sockaddr_storage *ss)
+char *
+stream_tcp_peer_name(const char *prefix, const struct sockaddr_storage *ss)
 {
     char ip[INET6_ADDRSTRLEN] = "?";
     if (ss->ss_family == AF_INET) {
         const struct sockaddr_in *sin = (const struct sockaddr_in *) ss;
         inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof ip);
-        return xasprintf("tcp:%s:%u", ip, ntohs(sin->sin_port));
+        return xasprintf("%s:%s:%u", prefix, ip, ntohs(sin->sin_port));
     }
     const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) ss;
     inet_ntop(AF_INET6, &sin6->sin6_addr, ip, sizeof ip);
-    return xasprintf("tcp:[%s]:%u", ip, ntohs(sin6->sin6_port));
+    return xasprintf("%s:[%s]:%u", prefix, ip, ntohs(sin6->sin6_port));
+}
+
+int
+stream_socket_accept(int listen_fd, int *fdp, struct sockaddr_storage *ss)
+{
+    socklen_t len = sizeof *ss;
+    int fd = accept4(listen_fd, (struct sockaddr *) ss, &len,
+                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+        return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+    }
+    if (ss->ss_family != AF_UNIX) {
+        set_nodelay(fd);
+    }
+    *fdp = fd;
+    return 0;
 }
 
 static int
 fd_accept(struct pstream *p, struct stream **streamp)
 {
     struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    int fd = accept4(p->fd, (struct sockaddr *) &ss, &len,
-                     SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) {
-        return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+    int fd;
+    int error = stream_socket_accept(p->fd, &fd, &ss);
+    if (error) {
+        return error;
     }
     struct fd_pstream *fp = CONTAINER_OF(p, struct fd_pstream, up);
-    if (fp->unix_path) {
-        char *name = xasprintf("unix:%s", fp->unix_path);
-        *streamp = fd_stream_new(&unix_stream_class, name, fd, 0);
-        free(name);
-    } else {
-        set_nodelay(fd);
-        char *name = peer_name(&ss);
-        *streamp = fd_stream_new(&tcp_stream_class, name, fd, 0);
-        free(name);
-    }
+    char *name = fp->unix_path ? xasprintf("unix:%s", fp->unix_path)
+                               : stream_tcp_peer_name("tcp", &ss);
+    *streamp = fd_stream_new(fp->unix_path ? &unix_stream_class
+                             : &tcp_stream_class, name, fd, 0);
+    free(name);
     return 0;
 }
 

@@ -21,6 +21,8 @@
 #ifndef PLURAL_NET_STREAM_PROVIDER_H
 #define PLURAL_NET_STREAM_PROVIDER_H 1
 
+#include <sys/socket.h>
+
 #include "net/stream.h"
 #include "util/buf.h"
 #include "util/util.h"
@@ -77,6 +79,28 @@ void pstream_init(struct pstream *, const struct pstream_class *,
 /* The providers in this folder. */
 extern const struct stream_class tcp_stream_class, unix_stream_class;
 extern const struct pstream_class ptcp_pstream_class, punix_pstream_class;
+
+/* Socket helpers shared by the tcp, unix and ssl providers (stream-fd.c).
+ * All sockets are non-blocking and close-on-exec; TCP ones TCP_NODELAY. */
+struct sockaddr;
+struct sockaddr_storage;
+/* "PREFIX:IP:PORT" and "PPREFIX:PORT[:IP]" name suffixes. */
+int stream_parse_tcp_active(const char *name, const char *suffix,
+                            struct sockaddr_storage *, char **errp);
+int stream_parse_tcp_passive(const char *name, const char *suffix,
+                             struct sockaddr_storage *, char **errp);
+/* New socket connecting to sa: 0 connected, -EAGAIN in progress (*fdp set
+ * in both cases), or -errno with *errp. */
+int stream_socket_connect(const char *name, const struct sockaddr *sa,
+                          socklen_t len, int *fdp, char **errp);
+/* Without waiting: 0 connected, -EAGAIN in progress, -errno failed. */
+int stream_socket_connect_check(int fd);
+int stream_tcp_listen(const char *name, const struct sockaddr_storage *,
+                      int *fdp, uint16_t *portp, char **errp);
+/* 0 with *fdp and the peer address, -EAGAIN, or -errno. */
+int stream_socket_accept(int listen_fd, int *fdp, struct sockaddr_storage *);
+/* "PREFIX:IP:PORT" of a peer (malloc'd). */
+char *stream_tcp_peer_name(const char *prefix, const struct sockaddr_storage *);
 
 /* Sets *errp (if errp) to a malloc'd message and returns `error`. */
 int stream_error(char **errp, int error, const char *fmt, ...)
