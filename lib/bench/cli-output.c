@@ -5,8 +5,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-#define EXIT_USAGE_CODE 2
-
 void
 bench_cli_output_init(struct bench_cli_output *o, const char *label)
 {
@@ -31,7 +29,7 @@ bench_cli_usage_error(const char *cmd, const char *fmt, ...)
     va_start(args, fmt);
     vmessage(cmd, fmt, args);
     va_end(args);
-    return EXIT_USAGE_CODE;
+    return BENCH_EXIT_USAGE;
 }
 
 int

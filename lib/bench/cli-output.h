@@ -21,6 +21,8 @@
 #include "bench/runner.h"
 #include "util/util.h"
 
+#define BENCH_EXIT_USAGE 2     /* Same as the CLI's EXIT_USAGE. */
+
 enum bench_format { BENCH_FORMAT_TEXT, BENCH_FORMAT_JSON, BENCH_FORMAT_CSV };
 
 struct bench_cli_output {
