@@ -21,6 +21,7 @@
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -96,7 +97,17 @@ struct run_state {
     atomic_bool stop;
     atomic_bool rx_ready;
     uint64_t sent, received;
+    double rx_cpu_s;            /* Receiver thread's CPU time. */
 };
+
+static double
+thread_cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_THREAD, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
+           + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 static void *
 receiver_main(void *st_)
@@ -110,6 +121,7 @@ receiver_main(void *st_)
         port_recv_done(st->rx_port, &batch);
     }
     atomic_store(&st->rx_ready, true);
+    double cpu0 = thread_cpu_s();
     uint64_t received = 0;
     while (!atomic_load_explicit(&st->stop, memory_order_relaxed)) {
         int n = port_recv(st->rx_port, &batch);
@@ -121,11 +133,13 @@ receiver_main(void *st_)
         }
     }
     st->received = received;
+    st->rx_cpu_s = thread_cpu_s() - cpu0;
     return NULL;
 }
 
 static void
-measure(struct run_state *st, bool with_receiver, double *tx_pps, double *rx_pps)
+measure(struct run_state *st, bool with_receiver, double *tx_pps, double *rx_pps,
+        double *tx_cpu, double *rx_cpu)
 {
     static uint8_t frames[PACKET_BATCH_MAX][9216];
     static struct packet pkts[PACKET_BATCH_MAX];
@@ -151,6 +165,7 @@ measure(struct run_state *st, bool with_receiver, double *tx_pps, double *rx_pps
     pin_to_cpu(0);
 
     uint64_t sent = 0;
+    double cpu0 = thread_cpu_s();
     double t0 = now_s(), t1;
     unsigned int iter = 0;
     for (;;) {
@@ -160,10 +175,15 @@ measure(struct run_state *st, bool with_receiver, double *tx_pps, double *rx_pps
         }
     }
     double elapsed = t1 - t0;
+    *tx_cpu = (thread_cpu_s() - cpu0) / elapsed * 100;
+    *rx_cpu = 0;
     if (with_receiver) {
         usleep(20000);      /* Let the last blocks retire. */
         atomic_store(&st->stop, true);
         pthread_join(rx_thread, NULL);
+    }
+    if (with_receiver) {
+        *rx_cpu = st->rx_cpu_s / elapsed * 100;
     }
     *tx_pps = sent / elapsed;
     *rx_pps = st->received / elapsed;
@@ -172,6 +192,7 @@ measure(struct run_state *st, bool with_receiver, double *tx_pps, double *rx_pps
 struct series {
     double x[64];
     unsigned int n;
+    bool unit_pps;              /* Else a CPU percentage. */
 };
 
 static void
@@ -194,8 +215,13 @@ series_report(const char *label, const struct series *s)
         double t = s->n - 1 < ARRAY_SIZE(t975) ? t975[s->n - 1] : 2.0;
         half = t * sqrt(var / s->n);
     }
-    printf("  %-28s %9.0f pps  +- %7.0f (95%% CI, n=%u)  = %7.1f Mbit/s\n",
-           label, mean, half, s->n, mean * frame_len * 8 / 1e6);
+    if (s->unit_pps) {
+        printf("  %-32s %9.0f pps  +- %7.0f (95%% CI, n=%u)  = %7.1f Mbit/s\n",
+               label, mean, half, s->n, mean * frame_len * 8 / 1e6);
+    } else {
+        printf("  %-32s %9.1f %%    +- %7.1f (95%% CI, n=%u)\n",
+               label, mean, half, s->n);
+    }
 }
 
 int
@@ -263,18 +289,26 @@ main(int argc, char *argv[])
     printf("port-rate: afpacket on veth, %u-byte frames, batches of %u, "
            "%u rounds of %.1f s, TX path %s\n", frame_len, batch_size, rounds,
            duration_s, tx_mode ? tx_mode : "default");
-    struct series tx_only = { .n = 0 }, tx = { .n = 0 }, rx = { .n = 0 };
+    struct series tx_only = { .unit_pps = true }, tx = { .unit_pps = true };
+    struct series rx = { .unit_pps = true };
+    struct series tx_only_cpu = { .n = 0 }, tx_cpu = { .n = 0 }, rx_cpu = { .n = 0 };
     for (unsigned int r = 0; r < rounds; r++) {
-        double tx_pps, rx_pps;
-        measure(&st, false, &tx_pps, &rx_pps);
+        double tx_pps, rx_pps, tcpu, rcpu;
+        measure(&st, false, &tx_pps, &rx_pps, &tcpu, &rcpu);
         tx_only.x[tx_only.n++] = tx_pps;
-        measure(&st, true, &tx_pps, &rx_pps);
+        tx_only_cpu.x[tx_only_cpu.n++] = tcpu;
+        measure(&st, true, &tx_pps, &rx_pps, &tcpu, &rcpu);
         tx.x[tx.n++] = tx_pps;
         rx.x[rx.n++] = rx_pps;
+        tx_cpu.x[tx_cpu.n++] = tcpu;
+        rx_cpu.x[rx_cpu.n++] = rcpu;
     }
     series_report("TX only (port_send)", &tx_only);
+    series_report("  sender CPU (user+sys)", &tx_only_cpu);
     series_report("TX with receiver running", &tx);
+    series_report("  sender CPU (user+sys)", &tx_cpu);
     series_report("RX (port_recv)", &rx);
+    series_report("  receiver CPU (user+sys)", &rx_cpu);
 
     struct port_stats a, b;
     port_get_stats(st.tx_port, &a);

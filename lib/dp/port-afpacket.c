@@ -88,6 +88,7 @@ struct port_afpacket {
     int fd;
     int ifindex;
     int link_fd;                        /* rtnetlink link monitor, or -1. */
+    int ioctl_fd;                       /* For port_linux_*() (our netns). */
 
     uint8_t *ring;                      /* AFP_BLOCK_NR * AFP_BLOCK_SIZE. */
     size_t ring_size;
@@ -118,6 +119,9 @@ afp_block(const struct port_afpacket *afp, unsigned int i)
 {
     return (struct tpacket_block_desc *) (void *) (afp->ring + (size_t) i * AFP_BLOCK_SIZE);
 }
+
+/* Arguments for port_linux_*(): our ioctl socket and device name. */
+#define AFP_IOCTL(PORT) port_afpacket_cast(PORT)->ioctl_fd, (PORT)->name
 
 static int
 setsockopt_int(int fd, int level, int name, int value)
@@ -222,7 +226,13 @@ port_afpacket_open(const char *name, struct port **portp)
         LOG_WARN("%s: cannot enable promiscuous mode: %s", name, strerror(errno));
     }
 
-    error = port_linux_set_flags(name, IFF_UP, 0);
+    int ioctl_fd = port_linux_open_ioctl_socket();
+    if (ioctl_fd < 0) {
+        munmap(ring, ring_size);
+        close(fd);
+        return ioctl_fd;
+    }
+    error = port_linux_set_flags(ioctl_fd, name, IFF_UP, 0);
     if (error) {
         LOG_WARN("%s: cannot bring the interface up: %s", name, strerror(-error));
     }
@@ -230,6 +240,7 @@ port_afpacket_open(const char *name, struct port **portp)
     struct port_afpacket *afp = xzalloc(sizeof *afp);
     port_init(&afp->up, &port_afpacket_class, name);
     afp->fd = fd;
+    afp->ioctl_fd = ioctl_fd;
     afp->ifindex = ifindex;
     afp->ring = ring;
     afp->ring_size = ring_size;
@@ -262,6 +273,7 @@ port_afpacket_close(struct port *port)
     struct port_afpacket *afp = port_afpacket_cast(port);
     munmap(afp->ring, afp->ring_size);
     close(afp->fd);
+    close(afp->ioctl_fd);
     if (afp->link_fd >= 0) {
         close(afp->link_fd);
     }
@@ -609,38 +621,38 @@ static bool
 port_afpacket_is_link_up(struct port *port)
 {
     unsigned int flags;
-    return !port_linux_get_flags(port->name, &flags) && (flags & IFF_RUNNING);
+    return !port_linux_get_flags(AFP_IOCTL(port), &flags) && (flags & IFF_RUNNING);
 }
 
 static bool
 port_afpacket_is_admin_up(struct port *port)
 {
     unsigned int flags;
-    return !port_linux_get_flags(port->name, &flags) && (flags & IFF_UP);
+    return !port_linux_get_flags(AFP_IOCTL(port), &flags) && (flags & IFF_UP);
 }
 
 static int
 port_afpacket_set_admin_up(struct port *port, bool up)
 {
-    return port_linux_set_flags(port->name, up ? IFF_UP : 0, up ? 0 : IFF_UP);
+    return port_linux_set_flags(AFP_IOCTL(port), up ? IFF_UP : 0, up ? 0 : IFF_UP);
 }
 
 static int
 port_afpacket_get_mac(struct port *port, uint8_t mac[6])
 {
-    return port_linux_get_mac(port->name, mac);
+    return port_linux_get_mac(AFP_IOCTL(port), mac);
 }
 
 static int
 port_afpacket_get_mtu(struct port *port, int *mtu)
 {
-    return port_linux_get_mtu(port->name, mtu);
+    return port_linux_get_mtu(AFP_IOCTL(port), mtu);
 }
 
 static int
 port_afpacket_get_features(struct port *port, struct port_features *f)
 {
-    return port_linux_get_features(port->name, f);
+    return port_linux_get_features(AFP_IOCTL(port), f);
 }
 
 static int

@@ -67,16 +67,20 @@ port_stat_add(uint64_t *counter, uint64_t n)
                      __ATOMIC_RELAXED);
 }
 
-/* Linux-device helpers shared by the afpacket and tap providers
- * (port-linux.c would be their natural home; they live in port.c).  Each
- * opens a short-lived AF_INET socket for the ioctl. */
-int port_linux_get_flags(const char *name, unsigned int *flags);
-int port_linux_set_flags(const char *name, unsigned int set, unsigned int clear);
-int port_linux_get_mac(const char *name, uint8_t mac[6]);
-int port_linux_get_mtu(const char *name, int *mtu);
-int port_linux_get_features(const char *name, struct port_features *);
+/* Linux-device helpers shared by the afpacket and tap providers (they
+ * live in port.c).  `fd` is an ioctl socket from
+ * port_linux_open_ioctl_socket(), opened with the port: a socket belongs to
+ * the network namespace it was created in, so the port's device is found
+ * whatever namespace the calling thread is in later. */
+int port_linux_open_ioctl_socket(void);
+int port_linux_get_flags(int fd, const char *name, unsigned int *flags);
+int port_linux_set_flags(int fd, const char *name, unsigned int set,
+                         unsigned int clear);
+int port_linux_get_mac(int fd, const char *name, uint8_t mac[6]);
+int port_linux_get_mtu(int fd, const char *name, int *mtu);
+int port_linux_get_features(int fd, const char *name, struct port_features *);
 /* Opens a nonblocking rtnetlink socket subscribed to link changes
- * (RTMGRP_LINK).  Returns an fd or -errno. */
+ * (RTMGRP_LINK) of the current namespace.  Returns an fd or -errno. */
 int port_linux_open_link_monitor(void);
 /* Reads and discards everything queued on a link-monitor fd. */
 void port_linux_drain(int fd);

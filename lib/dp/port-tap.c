@@ -41,6 +41,7 @@ struct port_tap {
     struct port up;
     int fd;
     int link_fd;                        /* rtnetlink link monitor, or -1. */
+    int ioctl_fd;                       /* For port_linux_*() (our netns). */
     uint8_t *slots;                     /* PACKET_BATCH_MAX * TAP_SLOT_SIZE. */
     uint8_t *scratch;                   /* Overflow of an oversized read. */
     struct packet lent[PACKET_BATCH_MAX];
@@ -51,6 +52,9 @@ port_tap_cast(const struct port *port)
 {
     return CONTAINER_OF(port, struct port_tap, up);
 }
+
+/* Arguments for port_linux_*(): our ioctl socket and device name. */
+#define TAP_IOCTL(PORT) port_tap_cast(PORT)->ioctl_fd, (PORT)->name
 
 static int
 port_tap_open(const char *name, struct port **portp)
@@ -73,7 +77,12 @@ port_tap_open(const char *name, struct port **portp)
         }
         return error == EACCES ? -EPERM : -error;
     }
-    int error = port_linux_set_flags(name, IFF_UP, 0);
+    int ioctl_fd = port_linux_open_ioctl_socket();
+    if (ioctl_fd < 0) {
+        close(fd);
+        return ioctl_fd;
+    }
+    int error = port_linux_set_flags(ioctl_fd, name, IFF_UP, 0);
     if (error) {
         LOG_WARN("%s: cannot bring the device up: %s", name, strerror(-error));
     }
@@ -81,6 +90,7 @@ port_tap_open(const char *name, struct port **portp)
     struct port_tap *tap = xzalloc(sizeof *tap);
     port_init(&tap->up, &port_tap_class, name);
     tap->fd = fd;
+    tap->ioctl_fd = ioctl_fd;
     tap->slots = xmalloc((size_t) PACKET_BATCH_MAX * TAP_SLOT_SIZE);
     tap->scratch = xmalloc(65536);
     tap->link_fd = port_linux_open_link_monitor();
@@ -96,6 +106,7 @@ port_tap_close(struct port *port)
 {
     struct port_tap *tap = port_tap_cast(port);
     close(tap->fd);
+    close(tap->ioctl_fd);
     if (tap->link_fd >= 0) {
         close(tap->link_fd);
     }
@@ -217,32 +228,32 @@ static bool
 port_tap_is_link_up(struct port *port)
 {
     unsigned int flags;
-    return !port_linux_get_flags(port->name, &flags) && (flags & IFF_RUNNING);
+    return !port_linux_get_flags(TAP_IOCTL(port), &flags) && (flags & IFF_RUNNING);
 }
 
 static bool
 port_tap_is_admin_up(struct port *port)
 {
     unsigned int flags;
-    return !port_linux_get_flags(port->name, &flags) && (flags & IFF_UP);
+    return !port_linux_get_flags(TAP_IOCTL(port), &flags) && (flags & IFF_UP);
 }
 
 static int
 port_tap_set_admin_up(struct port *port, bool up)
 {
-    return port_linux_set_flags(port->name, up ? IFF_UP : 0, up ? 0 : IFF_UP);
+    return port_linux_set_flags(TAP_IOCTL(port), up ? IFF_UP : 0, up ? 0 : IFF_UP);
 }
 
 static int
 port_tap_get_mac(struct port *port, uint8_t mac[6])
 {
-    return port_linux_get_mac(port->name, mac);
+    return port_linux_get_mac(TAP_IOCTL(port), mac);
 }
 
 static int
 port_tap_get_mtu(struct port *port, int *mtu)
 {
-    return port_linux_get_mtu(port->name, mtu);
+    return port_linux_get_mtu(TAP_IOCTL(port), mtu);
 }
 
 static int

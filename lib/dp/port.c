@@ -245,34 +245,38 @@ port_get_stats(const struct port *port, struct port_stats *s)
 
 /* Linux-device helpers. */
 
-static int
-port_linux_ioctl(const char *name, unsigned long cmd, struct ifreq *ifr)
+int
+port_linux_open_ioctl_socket(void)
 {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return -errno;
-    }
+    return fd < 0 ? -errno : fd;
+}
+
+static int
+port_linux_ioctl(int fd, const char *name, unsigned long cmd, struct ifreq *ifr)
+{
     snprintf(ifr->ifr_name, sizeof ifr->ifr_name, "%s", name);
-    int error = ioctl(fd, cmd, ifr) < 0 ? -errno : 0;
-    close(fd);
-    return error;
+    if (ioctl(fd, cmd, ifr) < 0) {
+        return errno == ENXIO ? -ENODEV : -errno;
+    }
+    return 0;
 }
 
 int
-port_linux_get_flags(const char *name, unsigned int *flags)
+port_linux_get_flags(int fd, const char *name, unsigned int *flags)
 {
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
-    int error = port_linux_ioctl(name, SIOCGIFFLAGS, &ifr);
+    int error = port_linux_ioctl(fd, name, SIOCGIFFLAGS, &ifr);
     *flags = error ? 0 : (unsigned short) ifr.ifr_flags;
     return error;
 }
 
 int
-port_linux_set_flags(const char *name, unsigned int set, unsigned int clear)
+port_linux_set_flags(int fd, const char *name, unsigned int set, unsigned int clear)
 {
     unsigned int flags;
-    int error = port_linux_get_flags(name, &flags);
+    int error = port_linux_get_flags(fd, name, &flags);
     if (error) {
         return error;
     }
@@ -283,15 +287,15 @@ port_linux_set_flags(const char *name, unsigned int set, unsigned int clear)
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
     ifr.ifr_flags = (short) new_flags;
-    return port_linux_ioctl(name, SIOCSIFFLAGS, &ifr);
+    return port_linux_ioctl(fd, name, SIOCSIFFLAGS, &ifr);
 }
 
 int
-port_linux_get_mac(const char *name, uint8_t mac[6])
+port_linux_get_mac(int fd, const char *name, uint8_t mac[6])
 {
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
-    int error = port_linux_ioctl(name, SIOCGIFHWADDR, &ifr);
+    int error = port_linux_ioctl(fd, name, SIOCGIFHWADDR, &ifr);
     if (!error) {
         memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
     }
@@ -299,11 +303,11 @@ port_linux_get_mac(const char *name, uint8_t mac[6])
 }
 
 int
-port_linux_get_mtu(const char *name, int *mtu)
+port_linux_get_mtu(int fd, const char *name, int *mtu)
 {
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
-    int error = port_linux_ioctl(name, SIOCGIFMTU, &ifr);
+    int error = port_linux_ioctl(fd, name, SIOCGIFMTU, &ifr);
     *mtu = error ? 0 : ifr.ifr_mtu;
     return error;
 }
@@ -347,7 +351,7 @@ port_features_from_speed(uint32_t speed, bool full_duplex)
 }
 
 int
-port_linux_get_features(const char *name, struct port_features *f)
+port_linux_get_features(int fd, const char *name, struct port_features *f)
 {
     memset(f, 0, sizeof *f);
     struct ethtool_cmd ecmd;
@@ -356,7 +360,7 @@ port_linux_get_features(const char *name, struct port_features *f)
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
     ifr.ifr_data = (void *) &ecmd;
-    int error = port_linux_ioctl(name, SIOCETHTOOL, &ifr);
+    int error = port_linux_ioctl(fd, name, SIOCETHTOOL, &ifr);
     if (error) {
         return error == -EOPNOTSUPP || error == -EINVAL ? -EOPNOTSUPP : error;
     }

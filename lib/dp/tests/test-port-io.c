@@ -244,7 +244,7 @@ port_recv_wait(struct port *port, struct packet_batch *batch, int timeout_ms)
 }
 
 static void
-run_io(struct port *port, int peer)
+run_io(struct port *port, int peer, const char *peer_ns, const char *port_ns)
 {
     static uint8_t want[2048], got[2048];
     struct packet_batch batch;
@@ -365,6 +365,15 @@ run_io(struct port *port, int peer)
     if (!port_is_admin_up(port) || !port_is_link_up(port)) {
         die("port should be up");
     }
+
+    /* The port keeps working from a thread in another namespace. */
+    enter_netns(peer_ns);
+    uint8_t mac2[6];
+    if (!port_is_link_up(port) || port_get_mac(port, mac2)
+        || memcmp(mac, mac2, 6)) {
+        die("port's device not found from namespace %s", peer_ns);
+    }
+    enter_netns(port_ns);
 }
 
 static void
@@ -522,7 +531,7 @@ main(int argc, char *argv[])
         enter_netns(peer_ns);
         int peer = peer_open(arg);
         enter_netns(port_ns);
-        run_io(port, peer);
+        run_io(port, peer, peer_ns, port_ns);
         close(peer);
     } else if (!strcmp(mode, "link")) {
         run_link(port, peer_ns, arg);
