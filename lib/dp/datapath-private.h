@@ -1,0 +1,62 @@
+/* datapath-private — the datapath's internals, shared by datapath.c (ports,
+ * run loop, batches) and actions.c (action execution, output queues).
+ * Nothing outside lib/dp includes this. */
+#ifndef PLURAL_DP_DATAPATH_PRIVATE_H
+#define PLURAL_DP_DATAPATH_PRIVATE_H 1
+
+#include "dp/datapath.h"
+#include "dp/flow-cache.h"
+
+struct dp_port {
+    struct port *port;
+    uint16_t port_no;
+    uint32_t config;                /* OFPPC_*. */
+    bool link_up;                   /* Last seen: carrier and admin up. */
+    /* Queued outputs, sent by dp_flush(). */
+    struct packet *out[PACKET_BATCH_MAX];
+    unsigned int n_out;
+    bool dirty;                     /* In dp->dirty. */
+    /* The datapath's own counters (added to the provider's). */
+    uint64_t rx_dropped, tx_dropped, rx_errors;
+    uint64_t queue_tx_packets, queue_tx_bytes;
+};
+
+struct datapath {
+    struct dp_port *ports[DP_MAX_PORTS];    /* By port number; [0] unused. */
+    struct dp_port *local;                  /* OFPP_LOCAL, or NULL. */
+    struct dp_port **list;                  /* All ports, by number. */
+    size_t n_ports;
+    struct dp_port **dirty;                 /* Ports with queued output. */
+    size_t n_dirty;
+    unsigned int rr_next;                   /* Round-robin start. */
+
+    struct flow_table table;
+    struct flow_cache cache;
+    struct mac_learning *ml;
+    struct packet_buffers *buffers;
+
+    /* Frames copied because they changed after being queued: freed by
+     * dp_flush(). */
+    struct packet **clones;
+    size_t n_clones, allocated_clones;
+
+    dp_upcall_cb *upcall_cb;
+    void *upcall_aux;
+    dp_port_status_cb *status_cb;
+    void *status_aux;
+    enum dp_miss_mode miss_mode;
+    bool frag_drop;
+
+    /* Upcall token bucket, in thousandths of a token. */
+    uint64_t upcall_rate, upcall_burst;
+    uint64_t upcall_tokens;
+    uint64_t upcall_last_ms;
+
+    uint64_t now_ms;                        /* Read once per batch. */
+    uint64_t next_expire_ms, next_link_poll_ms;
+    struct dp_stats stats;
+};
+
+struct dp_port *dp_port_lookup(const struct datapath *, uint16_t port_no);
+
+#endif

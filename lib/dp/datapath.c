@@ -1,0 +1,486 @@
+#include "dp/datapath.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dp/actions.h"
+#include "dp/datapath-private.h"
+#include "util/clock.h"
+#include "util/counter.h"
+#include "util/log.h"
+
+LOG_MODULE(datapath);
+
+COUNTER_DEFINE(dp_drop_malformed, "frames shorter than an Ethernet header");
+COUNTER_DEFINE(dp_truncated_header, "frames with a truncated header after Ethernet (still forwarded)");
+COUNTER_DEFINE(dp_drop_rx_config, "frames dropped on receive: port NO_RECV or down");
+COUNTER_DEFINE(dp_drop_frag, "IPv4 fragments dropped (OFPC_FRAG_DROP)");
+
+#define DP_EXPIRE_INTERVAL_MS 100
+#define DP_LINK_POLL_INTERVAL_MS 1000
+
+struct datapath *
+dp_create(size_t max_flows)
+{
+    struct datapath *dp = xzalloc(sizeof *dp);
+    flow_table_init(&dp->table, max_flows);
+    flow_cache_init(&dp->cache);
+    dp->ml = mac_learning_create(0, 0);
+    dp->buffers = packet_buffers_create();
+    dp->list = xcalloc(DP_MAX_PORTS + 1, sizeof *dp->list);
+    dp->dirty = xcalloc(DP_MAX_PORTS + 1, sizeof *dp->dirty);
+    dp->miss_mode = DP_MISS_UPCALL;
+    dp_set_upcall_limit(dp, DP_UPCALL_RATE, DP_UPCALL_BURST);
+    return dp;
+}
+
+void
+dp_destroy(struct datapath *dp)
+{
+    if (!dp) {
+        return;
+    }
+    dp_flush(dp);
+    while (dp->n_ports) {
+        dp_port_del(dp, dp->list[dp->n_ports - 1]->port_no);
+    }
+    flow_table_destroy(&dp->table);
+    flow_cache_destroy(&dp->cache);
+    mac_learning_destroy(dp->ml);
+    packet_buffers_destroy(dp->buffers);
+    free(dp->list);
+    free(dp->dirty);
+    free(dp->clones);
+    free(dp);
+}
+
+struct dp_port *
+dp_port_lookup(const struct datapath *dp, uint16_t port_no)
+{
+    if (port_no < DP_MAX_PORTS) {
+        return dp->ports[port_no];
+    }
+    return port_no == OFPP_LOCAL ? dp->local : NULL;
+}
+
+/* Sort key: LOCAL after every numbered port. */
+static uint32_t
+port_order(uint16_t port_no)
+{
+    return port_no == OFPP_LOCAL ? DP_MAX_PORTS : port_no;
+}
+
+int
+dp_port_add_open(struct datapath *dp, struct port *port, uint16_t port_no)
+{
+    if (!port_no) {
+        for (port_no = 1; port_no < DP_MAX_PORTS && dp->ports[port_no]; port_no++) {
+            continue;
+        }
+        if (port_no == DP_MAX_PORTS) {
+            port_close(port);
+            return -ENOSPC;
+        }
+    } else if (port_no >= DP_MAX_PORTS && port_no != OFPP_LOCAL) {
+        port_close(port);
+        return -EINVAL;
+    }
+    if (dp_port_lookup(dp, port_no)) {
+        port_close(port);
+        return -EEXIST;
+    }
+    struct dp_port *p = xzalloc(sizeof *p);
+    p->port = port;
+    p->port_no = port_no;
+    p->link_up = port_is_link_up(port) && port_is_admin_up(port);
+    if (port_no == OFPP_LOCAL) {
+        dp->local = p;
+    } else {
+        dp->ports[port_no] = p;
+    }
+    size_t i = dp->n_ports++;
+    while (i > 0 && port_order(dp->list[i - 1]->port_no) > port_order(port_no)) {
+        dp->list[i] = dp->list[i - 1];
+        i--;
+    }
+    dp->list[i] = p;
+    LOG_INFO("port %u: %s (%s) added", port_no, port_name(port), port_type(port));
+    return port_no;
+}
+
+int
+dp_port_add(struct datapath *dp, const char *spec, uint16_t port_no)
+{
+    struct port *port;
+    int error = port_open(spec, &port);
+    if (error) {
+        return error;
+    }
+    return dp_port_add_open(dp, port, port_no);
+}
+
+int
+dp_port_del(struct datapath *dp, uint16_t port_no)
+{
+    struct dp_port *p = dp_port_lookup(dp, port_no);
+    if (!p) {
+        return -ENOENT;
+    }
+    dp_flush(dp);
+    size_t i = 0;
+    while (dp->list[i] != p) {
+        i++;
+    }
+    memmove(&dp->list[i], &dp->list[i + 1], (dp->n_ports - i - 1) * sizeof *dp->list);
+    dp->n_ports--;
+    if (port_no == OFPP_LOCAL) {
+        dp->local = NULL;
+    } else {
+        dp->ports[port_no] = NULL;
+    }
+    mac_learning_flush_port(dp->ml, port_no);
+    LOG_INFO("port %u: %s removed", port_no, port_name(p->port));
+    port_close(p->port);
+    free(p);
+    return 0;
+}
+
+struct port *
+dp_port_get(const struct datapath *dp, uint16_t port_no)
+{
+    struct dp_port *p = dp_port_lookup(dp, port_no);
+    return p ? p->port : NULL;
+}
+
+size_t
+dp_port_list(const struct datapath *dp, uint16_t *ports, size_t max)
+{
+    for (size_t i = 0; i < dp->n_ports && i < max; i++) {
+        ports[i] = dp->list[i]->port_no;
+    }
+    return dp->n_ports;
+}
+
+int
+dp_port_set_config(struct datapath *dp, uint16_t port_no, uint32_t config,
+                   uint32_t mask)
+{
+    struct dp_port *p = dp_port_lookup(dp, port_no);
+    if (!p) {
+        return -ENOENT;
+    }
+    uint32_t old = p->config;
+    p->config = (config & mask) | (old & ~mask);
+    if ((old ^ p->config) & OFPPC_PORT_DOWN) {
+        bool up = !(p->config & OFPPC_PORT_DOWN);
+        int error = port_set_admin_up(p->port, up);
+        if (error) {
+            LOG_WARN("port %u: cannot set admin %s (%s)", port_no,
+                     up ? "up" : "down", strerror(-error));
+        }
+    }
+    if ((old ^ p->config) & (OFPPC_NO_RECV | OFPPC_PORT_DOWN)) {
+        mac_learning_flush_port(dp->ml, port_no);
+    }
+    return 0;
+}
+
+uint32_t
+dp_port_get_config(const struct datapath *dp, uint16_t port_no)
+{
+    struct dp_port *p = dp_port_lookup(dp, port_no);
+    return p ? p->config : 0;
+}
+
+bool
+dp_port_is_up(const struct datapath *dp, uint16_t port_no)
+{
+    struct dp_port *p = dp_port_lookup(dp, port_no);
+    return p && p->link_up;
+}
+
+int
+dp_port_get_stats(const struct datapath *dp, uint16_t port_no,
+                  struct port_stats *s)
+{
+    struct dp_port *p = dp_port_lookup(dp, port_no);
+    if (!p) {
+        return -ENOENT;
+    }
+    port_get_stats(p->port, s);
+    s->rx_dropped += p->rx_dropped;
+    s->tx_dropped += p->tx_dropped;
+    s->rx_errors += p->rx_errors;
+    return 0;
+}
+
+int
+dp_port_get_queue_stats(const struct datapath *dp, uint16_t port_no,
+                        uint64_t *tx_packets, uint64_t *tx_bytes)
+{
+    struct dp_port *p = dp_port_lookup(dp, port_no);
+    if (!p) {
+        return -ENOENT;
+    }
+    *tx_packets = p->queue_tx_packets;
+    *tx_bytes = p->queue_tx_bytes;
+    return 0;
+}
+
+size_t
+dp_get_wait_fds(const struct datapath *dp, int *fds, size_t max)
+{
+    for (size_t i = 0; i < dp->n_ports && i < max; i++) {
+        fds[i] = port_wait_fd(dp->list[i]->port);
+    }
+    return dp->n_ports;
+}
+
+struct flow_table *dp_flow_table(struct datapath *dp) { return &dp->table; }
+struct packet_buffers *dp_packet_buffers(struct datapath *dp) { return dp->buffers; }
+struct mac_learning *dp_mac_learning(struct datapath *dp) { return dp->ml; }
+
+void
+dp_set_upcall_cb(struct datapath *dp, dp_upcall_cb *cb, void *aux)
+{
+    dp->upcall_cb = cb;
+    dp->upcall_aux = aux;
+}
+
+void
+dp_set_port_status_cb(struct datapath *dp, dp_port_status_cb *cb, void *aux)
+{
+    dp->status_cb = cb;
+    dp->status_aux = aux;
+}
+
+void
+dp_set_miss_mode(struct datapath *dp, enum dp_miss_mode mode)
+{
+    dp->miss_mode = mode;
+}
+
+void
+dp_set_upcall_limit(struct datapath *dp, uint32_t per_sec, uint32_t burst)
+{
+    dp->upcall_rate = per_sec;
+    dp->upcall_burst = burst ? burst : 1;
+    dp->upcall_tokens = dp->upcall_burst * 1000;
+    dp->upcall_last_ms = clock_now_ms();
+}
+
+void
+dp_set_frag_drop(struct datapath *dp, bool drop)
+{
+    dp->frag_drop = drop;
+}
+
+static bool
+is_ip_fragment(const struct packet *pkt, const struct flow_key *key,
+               const struct flow_layout *lay)
+{
+    if (key->dl_type != ETH_TYPE_IP || !lay->l3 || pkt->len < lay->l3 + 8u) {
+        return false;
+    }
+    const uint8_t *ip = pkt->data + lay->l3;
+    return ((ip[6] << 8 | ip[7]) & 0x3fff) != 0;    /* MF or offset. */
+}
+
+/* Frames of one batch that matched the same flow. */
+struct flow_group {
+    struct flow_entry *flow;
+    uint32_t n, bytes;
+    uint8_t idx[PACKET_BATCH_MAX];
+};
+
+void
+dp_process_batch(struct datapath *dp, uint16_t in_port,
+                 struct packet_batch *batch)
+{
+    struct flow_key keys[PACKET_BATCH_MAX];
+    struct flow_group groups[PACKET_BATCH_MAX];
+    size_t n_groups = 0;
+    uint8_t misses[PACKET_BATCH_MAX];
+    size_t n_misses = 0;
+    struct dp_port *inp = dp_port_lookup(dp, in_port);
+    uint32_t version = dp->table.version;
+
+    dp->now_ms = clock_now_ms();
+    for (unsigned int i = 0; i < batch->n; i++) {
+        struct packet *pkt = batch->pkts[i];
+        struct flow_layout lay;
+        pkt->in_port = in_port;
+        int error = flow_extract(pkt, in_port, &keys[i], &lay);
+        if (UNLIKELY(error)) {
+            if (error == -EINVAL) {
+                counter_inc(&dp_drop_malformed);
+                dp->stats.n_malformed++;
+                if (inp) {
+                    inp->rx_errors++;
+                }
+                continue;
+            }
+            counter_inc(&dp_truncated_header);
+        }
+        if (UNLIKELY(dp->frag_drop) && is_ip_fragment(pkt, &keys[i], &lay)) {
+            counter_inc(&dp_drop_frag);
+            continue;
+        }
+
+        const void *result;
+        uint32_t hash = flow_cache_hash(&keys[i]);
+        if (LIKELY(flow_cache_lookup(&dp->cache, &keys[i], hash, version, &result))) {
+            dp->stats.n_cache_hits++;
+        } else {
+            result = flow_table_classify(&dp->table, &keys[i]);
+            flow_cache_insert(&dp->cache, &keys[i], hash, version, result);
+        }
+        struct flow_entry *flow = (struct flow_entry *) result;
+        if (!flow) {
+            misses[n_misses++] = (uint8_t) i;
+            continue;
+        }
+        /* Frames of one flow usually come together: try the last group. */
+        size_t g = n_groups;
+        if (g && groups[g - 1].flow == flow) {
+            g--;
+        } else {
+            for (g = 0; g < n_groups && groups[g].flow != flow; g++) {
+                continue;
+            }
+            if (g == n_groups) {
+                groups[n_groups].flow = flow;
+                groups[n_groups].n = groups[n_groups].bytes = 0;
+                n_groups++;
+            }
+        }
+        groups[g].idx[groups[g].n++] = (uint8_t) i;
+        groups[g].bytes += pkt->len;
+    }
+
+    uint64_t matched = 0;
+    for (size_t g = 0; g < n_groups; g++) {
+        struct flow_group *grp = &groups[g];
+        struct flow_entry *flow = grp->flow;
+        flow_entry_account(flow, grp->n, grp->bytes, dp->now_ms);
+        matched += grp->n;
+        for (uint32_t j = 0; j < grp->n; j++) {
+            unsigned int i = grp->idx[j];
+            dp_actions_execute(dp, batch->pkts[i], &keys[i], in_port,
+                               flow->actions, flow->n_actions, false);
+        }
+    }
+    for (size_t j = 0; j < n_misses; j++) {
+        unsigned int i = misses[j];
+        dp_handle_miss(dp, batch->pkts[i], &keys[i], in_port);
+    }
+    dp_flush(dp);
+
+    dp->stats.n_packets += batch->n;
+    dp->stats.n_matched += matched;
+    dp->table.lookups += batch->n;
+    dp->table.matched += matched;
+
+    /* A VLAN push without headroom gave a frame malloc'd storage. */
+    for (unsigned int i = 0; i < batch->n; i++) {
+        struct packet *pkt = batch->pkts[i];
+        if (UNLIKELY(pkt->storage != NULL)) {
+            free(pkt->storage);
+            pkt->storage = NULL;
+        }
+    }
+}
+
+int
+dp_execute(struct datapath *dp, const struct packet *pkt_, uint16_t in_port,
+           const struct ofp_action *actions, size_t n_actions)
+{
+    struct flow_key key;
+    struct packet *pkt = packet_clone(pkt_);
+    dp->now_ms = clock_now_ms();
+    pkt->in_port = in_port;
+    if (flow_extract(pkt, in_port, &key, NULL) == -EINVAL) {
+        packet_destroy(pkt);
+        return -EINVAL;
+    }
+    dp_actions_execute(dp, pkt, &key, in_port, actions, n_actions, true);
+    dp_flush(dp);
+    packet_destroy(pkt);
+    return 0;
+}
+
+void
+dp_expire(struct datapath *dp)
+{
+    uint64_t now = clock_now_ms();
+    flow_table_expire(&dp->table, now);
+    mac_learning_expire(dp->ml, now);
+    packet_buffers_expire(dp->buffers, now);
+}
+
+static void
+poll_links(struct datapath *dp)
+{
+    for (size_t i = 0; i < dp->n_ports; i++) {
+        struct dp_port *p = dp->list[i];
+        bool up;
+        if (port_poll_link_change(p->port, &up) == 1 && up != p->link_up) {
+            p->link_up = up;
+            if (!up) {
+                mac_learning_flush_port(dp->ml, p->port_no);
+            }
+            LOG_INFO("port %u: link %s", p->port_no, up ? "up" : "down");
+            if (dp->status_cb) {
+                dp->status_cb(p->port_no, up, dp->status_aux);
+            }
+        }
+    }
+}
+
+int
+dp_run_once(struct datapath *dp)
+{
+    int total = 0;
+    size_t n = dp->n_ports;
+    for (size_t k = 0; k < n; k++) {
+        struct dp_port *p = dp->list[(dp->rr_next + k) % n];
+        struct packet_batch batch;
+        int got = port_recv(p->port, &batch);
+        if (got <= 0) {
+            if (got < 0) {
+                static struct log_ratelimit rl = LOG_RATELIMIT_INIT(5, 10);
+                LOG_RL(&rl, LOG_LEVEL_WARN, "port %u: receive failed (%s)",
+                       p->port_no, strerror(-got));
+            }
+            continue;
+        }
+        if (UNLIKELY(p->config & (OFPPC_NO_RECV | OFPPC_PORT_DOWN))) {
+            p->rx_dropped += (uint64_t) got;
+            counter_add(&dp_drop_rx_config, (uint64_t) got);
+        } else {
+            dp_process_batch(dp, p->port_no, &batch);
+        }
+        port_recv_done(p->port, &batch);
+        total += got;
+    }
+    if (n) {
+        dp->rr_next = (dp->rr_next + 1) % n;
+    }
+
+    uint64_t now = clock_now_ms();
+    if (now >= dp->next_expire_ms) {
+        dp->next_expire_ms = now + DP_EXPIRE_INTERVAL_MS;
+        dp_expire(dp);
+    }
+    if (now >= dp->next_link_poll_ms) {
+        dp->next_link_poll_ms = now + DP_LINK_POLL_INTERVAL_MS;
+        poll_links(dp);
+    }
+    return total;
+}
+
+void
+dp_get_stats(const struct datapath *dp, struct dp_stats *s)
+{
+    *s = dp->stats;
+}
