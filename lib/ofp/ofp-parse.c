@@ -35,7 +35,7 @@ ofp_parse_port(const char *s, uint16_t *port)
         { "in_port", OFPP_IN_PORT }, { "table", OFPP_TABLE },
         { "normal", OFPP_NORMAL }, { "flood", OFPP_FLOOD },
         { "all", OFPP_ALL }, { "controller", OFPP_CONTROLLER },
-        { "local", OFPP_LOCAL }, { "none", OFPP_NONE },
+        { "local", OFPP_LOCAL }, { "none", OFPP_NONE }, { "any", OFPP_NONE },
     };
     uint64_t v;
 

@@ -32,7 +32,7 @@ ofp_port_format(uint16_t port, struct buf *out)
     case OFPP_ALL: buf_printf(out, "ALL"); break;
     case OFPP_CONTROLLER: buf_printf(out, "CONTROLLER"); break;
     case OFPP_LOCAL: buf_printf(out, "LOCAL"); break;
-    case OFPP_NONE: buf_printf(out, "NONE"); break;
+    case OFPP_NONE: buf_printf(out, "ANY"); break;
     default: buf_printf(out, "%u", port); break;
     }
 }
@@ -238,7 +238,7 @@ void
 ofp_flow_stats_format(const struct ofp_flow_stats_h *fs, struct buf *out)
 {
     buf_printf(out, " cookie=0x%"PRIx64", duration=%"PRIu32".%03"PRIu32"s, "
-               "table_id=%u, n_packets=%"PRIu64", n_bytes=%"PRIu64", ",
+               "table=%u, n_packets=%"PRIu64", n_bytes=%"PRIu64", ",
                fs->cookie, fs->duration_sec, fs->duration_nsec / 1000000,
                fs->table_id, fs->packet_count, fs->byte_count);
     if (fs->idle_timeout) {
@@ -317,13 +317,13 @@ format_flow_mod(const struct ofp_flow_mod_h *fm, struct buf *out)
         ofp_port_format(fm->out_port, out);
     }
     if (fm->flags & OFPFF_SEND_FLOW_REM) {
-        buf_printf(out, " flags:send_flow_rem");
+        buf_printf(out, " send_flow_rem");
     }
     if (fm->flags & OFPFF_CHECK_OVERLAP) {
-        buf_printf(out, " flags:check_overlap");
+        buf_printf(out, " check_overlap");
     }
     if (fm->flags & OFPFF_EMERG) {
-        buf_printf(out, " flags:emerg");
+        buf_printf(out, " emerg");
     }
     buf_printf(out, " actions=");
     ofp_actions_format(fm->actions, fm->n_actions, out);
@@ -347,7 +347,7 @@ format_stats_request(const struct ofp_stats_request_h *sr, struct buf *out)
     case OFPST_FLOW:
     case OFPST_AGGREGATE:
         if (sr->flow.table_id != OFPTT_ALL) {
-            buf_printf(out, " table_id=%u", sr->flow.table_id);
+            buf_printf(out, " table=%u", sr->flow.table_id);
         }
         if (sr->flow.out_port != OFPP_NONE) {
             buf_printf(out, " out_port=");
