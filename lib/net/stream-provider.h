@@ -77,8 +77,10 @@ void pstream_init(struct pstream *, const struct pstream_class *,
                   const char *name, int fd, uint16_t port);
 
 /* The providers in this folder. */
-extern const struct stream_class tcp_stream_class, unix_stream_class;
-extern const struct pstream_class ptcp_pstream_class, punix_pstream_class;
+extern const struct stream_class tcp_stream_class, unix_stream_class,
+    ssl_stream_class;
+extern const struct pstream_class ptcp_pstream_class, punix_pstream_class,
+    pssl_pstream_class;
 
 /* Socket helpers shared by the tcp, unix and ssl providers (stream-fd.c).
  * All sockets are non-blocking and close-on-exec; TCP ones TCP_NODELAY. */

@@ -13,11 +13,13 @@
 static const struct stream_class *const stream_classes[] = {
     &tcp_stream_class,
     &unix_stream_class,
+    &ssl_stream_class,
 };
 
 static const struct pstream_class *const pstream_classes[] = {
     &ptcp_pstream_class,
     &punix_pstream_class,
+    &pssl_pstream_class,
 };
 
 int
@@ -49,8 +51,9 @@ prefix_matches(const char *name, int len, const char *prefix)
 static int
 unknown_prefix(const char *name, bool passive, char **errp)
 {
-    const char *expected = passive ? "punix:PATH or ptcp:PORT[:IP]"
-                                   : "unix:PATH or tcp:IP:PORT";
+    const char *expected = passive ? "punix:PATH, ptcp:PORT[:IP] or "
+                                     "pssl:PORT[:IP]"
+                                   : "unix:PATH, tcp:IP:PORT or ssl:IP:PORT";
     if (prefix_len(name) < 0) {
         return stream_error(errp, -EINVAL, "%s: missing stream type "
                             "(expected %s)", name, expected);

@@ -51,12 +51,12 @@ test_bad_names(void **state)
     expect_bad_name("tcp:[::1]", false, -EINVAL, "missing port");
     expect_bad_name("nocolon", false, -EINVAL, "missing stream type");
     expect_bad_name("udp:1.2.3.4:5", false, -EAFNOSUPPORT, "unknown stream type \"udp\"");
-    expect_bad_name("ptcp:1.2.3.4:5", false, -EAFNOSUPPORT, "unix:PATH or tcp:IP:PORT");
+    expect_bad_name("ptcp:1.2.3.4:5", false, -EAFNOSUPPORT, "unix:PATH, tcp:IP:PORT or ssl:IP:PORT");
     expect_bad_name("unix:", false, -EINVAL, "missing socket path");
     expect_bad_name("ptcp:", true, -EINVAL, "missing port");
     expect_bad_name("ptcp:abc", true, -EINVAL, "bad port");
     expect_bad_name("ptcp:6653:1.2.3", true, -EINVAL, "not an IP address");
-    expect_bad_name("tcp:6653", true, -EAFNOSUPPORT, "punix:PATH or ptcp:PORT[:IP]");
+    expect_bad_name("tcp:6653", true, -EAFNOSUPPORT, "punix:PATH, ptcp:PORT[:IP] or pssl:PORT[:IP]");
 
     char longname[200] = "punix:/tmp/";
     memset(longname + 11, 'x', 150);
