@@ -283,7 +283,14 @@ main(int argc, char *argv[])
                                  && port_is_link_up(st.rx_port)); i++) {
         usleep(10000);  /* Links come up (veth carrier). */
     }
-    usleep(100000);
+    /* The first frames after carrier-up can still be refused (ENETDOWN)
+     * while the kernel activates the device: send until one goes. */
+    uint8_t warm[60] = { 0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x88, 0xb5 };
+    struct packet warm_pkt = { .data = warm, .len = 60, .room = 60 };
+    struct packet *warm_ptr = &warm_pkt;
+    for (int i = 0; i < 200 && port_send(st.tx_port, &warm_ptr, 1) != 1; i++) {
+        usleep(10000);
+    }
 
     const char *tx_mode = getenv("PLURAL_AFPACKET_TX");
     printf("port-rate: afpacket on veth, %u-byte frames, batches of %u, "
