@@ -1,0 +1,331 @@
+/* Unit tests: the apps driven by synthetic PACKET_INs through a detached
+ * switch (no sockets): l2 learning/flooding, router ARP, forwarding with
+ * TTL decrement, ICMP time exceeded / unreachable, proactive flows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "apps.h"
+#include "ctl/controller.h"
+#include "ctl/ctl-switch.h"
+#include "ofp/ofp-msgs.h"
+#include "pkt/csum.h"
+#include "router/router.h"
+#include <errno.h>
+#include "util/buf.h"
+
+/* Captured output: the raw messages. */
+enum { MAX_OUT = 256 };
+static struct { uint8_t type; uint8_t *data; size_t len; } out[MAX_OUT];
+static size_t n_out;
+
+static void
+sink(const void *msg, size_t len, void *aux)
+{
+    (void) aux;
+    assert_true(n_out < MAX_OUT);
+    out[n_out].type = ((const uint8_t *) msg)[1];
+    out[n_out].data = xmemdup(msg, len);
+    out[n_out].len = len;
+    n_out++;
+}
+
+static void
+out_clear(void)
+{
+    for (size_t i = 0; i < n_out; i++) {
+        free(out[i].data);
+    }
+    n_out = 0;
+}
+
+static size_t
+count_type(uint8_t type)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < n_out; i++) {
+        n += out[i].type == type;
+    }
+    return n;
+}
+
+/* Decodes the i-th captured message of `type` (caller uninits). */
+static void
+get_msg(uint8_t type, size_t nth, struct ofp_msg *msg)
+{
+    for (size_t i = 0; i < n_out; i++) {
+        if (out[i].type == type && nth-- == 0) {
+            struct ofp_error err;
+            assert_int_equal(ofp_decode(out[i].data, out[i].len, msg, &err), 0);
+            return;
+        }
+    }
+    fail_msg("no message of type %u", type);
+}
+
+static void
+inject(struct controller *ctl, struct ctl_switch *sw, uint16_t in_port, const uint8_t *frame,
+       size_t len)
+{
+    struct ofp_msg m;
+    struct buf b;
+    buf_init(&b, 0);
+    ofp_make_packet_in(&m, OFP_NO_BUFFER, (uint16_t) len, in_port, OFPR_NO_MATCH, frame, len);
+    ofp_encode(&m, &b);
+    assert_int_equal(ctl_switch_receive(sw, b.data, b.size), 0);
+    buf_uninit(&b);
+    controller_flush(ctl);
+}
+
+static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 0xa }, mac_b[6] = { 2, 0, 0, 0, 0, 0xb };
+static const uint8_t r1[6] = { 2, 0, 0, 0, 1, 1 }, r2[6] = { 2, 0, 0, 0, 2, 1 };
+static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+static size_t
+eth(uint8_t *f, const uint8_t *dst, const uint8_t *src, uint16_t type)
+{
+    memcpy(f, dst, 6);
+    memcpy(f + 6, src, 6);
+    f[12] = (uint8_t) (type >> 8);
+    f[13] = (uint8_t) type;
+    return 14;
+}
+
+static size_t
+ipv4_icmp(uint8_t *f, const uint8_t *dst_mac, const uint8_t *src_mac, uint32_t src, uint32_t dst,
+          uint8_t ttl)
+{
+    size_t n = eth(f, dst_mac, src_mac, 0x0800);
+    uint8_t *ip = f + n;
+    memset(ip, 0, 28);
+    ip[0] = 0x45;
+    ip[3] = 28;
+    ip[8] = ttl;
+    ip[9] = 1;
+    for (int i = 0; i < 4; i++) {
+        ip[12 + i] = (uint8_t) (src >> (24 - 8 * i));
+        ip[16 + i] = (uint8_t) (dst >> (24 - 8 * i));
+    }
+    uint16_t c = csum_finish(csum_partial(ip, 20, 0));
+    ip[10] = (uint8_t) (c >> 8);
+    ip[11] = (uint8_t) c;
+    ip[20] = 8;         /* Echo request. */
+    c = csum_finish(csum_partial(ip + 20, 8, 0));
+    ip[22] = (uint8_t) (c >> 8);
+    ip[23] = (uint8_t) c;
+    return n + 28;
+}
+
+static size_t
+arp(uint8_t *f, const uint8_t *dst_mac, const uint8_t *sha, uint16_t op, uint32_t spa, uint32_t tpa)
+{
+    size_t n = eth(f, dst_mac, sha, 0x0806);
+    uint8_t *a = f + n;
+    memset(a, 0, 28);
+    a[1] = 1; a[2] = 8; a[4] = 6; a[5] = 4; a[7] = (uint8_t) op;
+    memcpy(a + 8, sha, 6);
+    for (int i = 0; i < 4; i++) {
+        a[14 + i] = (uint8_t) (spa >> (24 - 8 * i));
+        a[24 + i] = (uint8_t) (tpa >> (24 - 8 * i));
+    }
+    return 60;
+}
+
+static struct controller *
+make(const char *app, const char *config_text, struct ctl_switch **sw, char *path)
+{
+    struct controller_options o = { .app = ctl_app_class_find(app), .cookie = 7 };
+    assert_non_null(o.app);
+    if (config_text) {
+        strcpy(path, "/tmp/plural-test-apps.XXXXXX");
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, config_text, strlen(config_text)), (ssize_t) strlen(config_text));
+        close(fd);
+        o.config = path;
+    }
+    struct controller *ctl;
+    char *err = NULL;
+    assert_int_equal(controller_create(NULL, &o, &ctl, &err), 0);
+    struct ofp_port_h ports[3] = { { .port_no = 1 }, { .port_no = 2 }, { .port_no = 3 } };
+    *sw = ctl_switch_create_detached(ctl, 1, ports, 3, sink, NULL);
+    controller_flush(ctl);
+    return ctl;
+}
+
+static void
+test_l2(void **state)
+{
+    (void) state;
+    struct ctl_switch *sw;
+    char path[64];
+    out_clear();
+    struct controller *ctl = make("l2", NULL, &sw, path);
+    assert_int_equal(count_type(OFPT_FLOW_MOD), 1);     /* The initial delete-all. */
+    out_clear();
+    uint8_t f[64] = { 0 };
+    eth(f, mac_b, mac_a, 0x0800);
+    inject(ctl, sw, 1, f, 60);                          /* B unknown: flood. */
+    assert_int_equal(count_type(OFPT_FLOW_MOD), 0);
+    struct ofp_msg m;
+    get_msg(OFPT_PACKET_OUT, 0, &m);
+    assert_int_equal(m.packet_out.actions[0].output.port, OFPP_FLOOD);
+    ofp_msg_uninit(&m);
+    out_clear();
+    eth(f, mac_a, mac_b, 0x0800);
+    inject(ctl, sw, 2, f, 60);                          /* A known on port 1. */
+    get_msg(OFPT_FLOW_MOD, 0, &m);
+    assert_int_equal(m.flow_mod.actions[0].output.port, 1);
+    assert_int_equal(m.flow_mod.match.in_port, 2);
+    assert_memory_equal(m.flow_mod.match.dl_dst, mac_a, 6);
+    assert_int_equal(m.flow_mod.idle_timeout, 60);
+    assert_int_equal(m.flow_mod.cookie, 7);
+    ofp_msg_uninit(&m);
+    get_msg(OFPT_PACKET_OUT, 0, &m);
+    assert_int_equal(m.packet_out.actions[0].output.port, 1);
+    ofp_msg_uninit(&m);
+    out_clear();
+    controller_destroy(ctl);
+}
+
+static const char router_conf[] =
+    "mode proactive\n"
+    "interface eth1 port 1 mac 02:00:00:00:01:01 ip 10.0.1.1/24\n"
+    "interface eth2 port 2 mac 02:00:00:00:02:01 ip 10.0.2.1/24\n"
+    "route 10.9.0.0/16 via 10.0.2.3\n";
+
+static void
+test_router(void **state)
+{
+    (void) state;
+    struct ctl_switch *sw;
+    char path[64];
+    out_clear();
+    struct controller *ctl = make("router", router_conf, &sw, path);
+    /* delete-all + ARP + 2 own + 3 routes. */
+    assert_int_equal(count_type(OFPT_FLOW_MOD), 7);
+    assert_int_equal(ctl_switch_n_flows(sw), 6);
+    out_clear();
+
+    uint8_t f[128];
+    const uint32_t a = 0x0a000102, b = 0x0a000202;
+    /* ARP request for the router's address: answered. */
+    inject(ctl, sw, 1, f, arp(f, bcast, mac_a, 1, a, 0x0a000101));
+    struct ofp_msg m;
+    get_msg(OFPT_PACKET_OUT, 0, &m);
+    assert_int_equal(m.packet_out.actions[0].output.port, 1);
+    const uint8_t *d = m.packet_out.data.data;
+    assert_memory_equal(d, mac_a, 6);
+    assert_memory_equal(d + 6, r1, 6);
+    assert_int_equal(d[21], 2);                         /* ARP reply. */
+    ofp_msg_uninit(&m);
+    out_clear();
+
+    /* A -> B: B unresolved: ARP request on port 2, packet queued. */
+    inject(ctl, sw, 1, f, ipv4_icmp(f, r1, mac_a, a, b, 64));
+    get_msg(OFPT_PACKET_OUT, 0, &m);
+    assert_int_equal(m.packet_out.actions[0].output.port, 2);
+    assert_int_equal(m.packet_out.data.data[21], 1);    /* ARP request. */
+    ofp_msg_uninit(&m);
+    out_clear();
+
+    /* B answers: host flow for B, and the queued packet goes out, TTL 63. */
+    inject(ctl, sw, 2, f, arp(f, r2, mac_b, 2, b, 0x0a000201));
+    assert_int_equal(count_type(OFPT_FLOW_MOD), 1);
+    get_msg(OFPT_FLOW_MOD, 0, &m);
+    assert_int_equal(m.flow_mod.match.nw_dst, b);
+    assert_int_equal(m.flow_mod.priority, 1032);
+    ofp_msg_uninit(&m);
+    get_msg(OFPT_PACKET_OUT, 0, &m);
+    d = m.packet_out.data.data;
+    assert_memory_equal(d, mac_b, 6);
+    assert_memory_equal(d + 6, r2, 6);
+    assert_int_equal(d[14 + 8], 63);
+    assert_int_equal(csum_finish(csum_partial(d + 14, 20, 0)), 0);
+    ofp_msg_uninit(&m);
+    out_clear();
+
+    /* TTL 1: ICMP time exceeded back to A. */
+    inject(ctl, sw, 1, f, ipv4_icmp(f, r1, mac_a, a, b, 1));
+    get_msg(OFPT_PACKET_OUT, 0, &m);
+    d = m.packet_out.data.data;
+    assert_int_equal(m.packet_out.actions[0].output.port, 1);
+    assert_memory_equal(d, mac_a, 6);
+    assert_int_equal(d[14 + 20], 11);
+    ofp_msg_uninit(&m);
+    out_clear();
+
+    /* No route: ICMP net unreachable. */
+    inject(ctl, sw, 1, f, ipv4_icmp(f, r1, mac_a, a, 0xc0a80001, 64));
+    get_msg(OFPT_PACKET_OUT, 0, &m);
+    d = m.packet_out.data.data;
+    assert_int_equal(d[14 + 20], 3);
+    assert_int_equal(d[14 + 21], 0);
+    ofp_msg_uninit(&m);
+    out_clear();
+
+    /* Ping the router: echo reply. */
+    inject(ctl, sw, 1, f, ipv4_icmp(f, r1, mac_a, a, 0x0a000101, 64));
+    get_msg(OFPT_PACKET_OUT, 0, &m);
+    d = m.packet_out.data.data;
+    assert_int_equal(d[14 + 20], 0);
+    assert_int_equal(csum_finish(csum_partial(d + 34, 8, 0)), 0);
+    ofp_msg_uninit(&m);
+    out_clear();
+
+    /* Run-time route: add installs a flow, del removes it; errors name it. */
+    struct ctl_app *app = controller_app(ctl);
+    char *err = NULL;
+    assert_int_equal(app->class->commands != NULL, 1);
+    assert_int_equal(router_route_add(app, "10.8.0.0/16", "10.0.2.2", NULL, &err), 0);
+    controller_flush(ctl);
+    get_msg(OFPT_FLOW_MOD, 0, &m);
+    assert_int_equal(m.flow_mod.priority, 1016);
+    assert_int_equal(m.flow_mod.actions[m.flow_mod.n_actions - 1].output.port, 2);
+    ofp_msg_uninit(&m);
+    out_clear();
+    assert_int_not_equal(router_route_add(app, "10.7.0.0/16", "10.5.5.5", NULL, &err), 0);
+    assert_non_null(strstr(err, "unreachable"));
+    free(err);
+    err = NULL;
+    assert_int_equal(router_route_del(app, "10.8.0.0/16", &err), 0);
+    controller_flush(ctl);
+    get_msg(OFPT_FLOW_MOD, 0, &m);
+    assert_int_equal(m.flow_mod.command, OFPFC_DELETE_STRICT);
+    ofp_msg_uninit(&m);
+    out_clear();
+    controller_destroy(ctl);
+    unlink(path);
+}
+
+static void
+test_garbage_is_peer_fault(void **state)
+{
+    (void) state;
+    struct ctl_switch *sw;
+    char path[64];
+    out_clear();
+    struct controller *ctl = make("l2", NULL, &sw, path);
+    out_clear();
+    /* A PACKET_IN whose length field is shorter than the fixed part. */
+    uint8_t bad[12] = { 1, OFPT_PACKET_IN, 0, 12, 0, 0, 0, 9 };
+    assert_int_equal(ctl_switch_receive(sw, bad, sizeof bad), -EPROTO);
+    controller_flush(ctl);
+    assert_int_equal(count_type(OFPT_ERROR), 1);
+    out_clear();
+    controller_destroy(ctl);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_l2),
+        cmocka_unit_test(test_router),
+        cmocka_unit_test(test_garbage_is_peer_fault),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
