@@ -189,6 +189,13 @@ measure(struct run_state *st, bool with_receiver, double *tx_pps, double *rx_pps
     *rx_pps = st->received / elapsed;
 }
 
+static int
+compare_double(const void *a_, const void *b_)
+{
+    double a = *(const double *) a_, b = *(const double *) b_;
+    return a < b ? -1 : a > b;
+}
+
 struct series {
     double x[64];
     unsigned int n;
@@ -316,6 +323,39 @@ main(int argc, char *argv[])
     series_report("  sender CPU (user+sys)", &tx_cpu);
     series_report("RX (port_recv)", &rx);
     series_report("  receiver CPU (user+sys)", &rx_cpu);
+
+    /* One-way latency of single frames (the TPACKET_V3 block timeout shows
+     * here: a lone frame waits until its block is retired). */
+    enum { N_PROBES = 200 };
+    static double lat_us[N_PROBES];
+    unsigned int n_lat = 0;
+    struct packet_batch batch;
+    while (port_recv(st.rx_port, &batch) > 0) {
+        port_recv_done(st.rx_port, &batch);
+    }
+    for (unsigned int i = 0; i < N_PROBES; i++) {
+        double t0 = now_s();
+        if (port_send(st.tx_port, &warm_ptr, 1) != 1) {
+            continue;
+        }
+        struct pollfd pfd = { .fd = port_wait_fd(st.rx_port), .events = POLLIN };
+        int n = 0;
+        while (now_s() - t0 < 0.5 && (n = port_recv(st.rx_port, &batch)) == 0) {
+            poll(&pfd, 1, 10);
+        }
+        if (n > 0) {
+            lat_us[n_lat++] = (now_s() - t0) * 1e6;
+            port_recv_done(st.rx_port, &batch);
+        }
+        usleep(2000);
+    }
+    qsort(lat_us, n_lat, sizeof lat_us[0], compare_double);
+    if (n_lat) {
+        printf("  single-frame latency, send to port_recv (poll-driven): "
+               "min %.0f us, median %.0f us, p90 %.0f us, max %.0f us (n=%u)\n",
+               lat_us[0], lat_us[n_lat / 2], lat_us[n_lat * 9 / 10],
+               lat_us[n_lat - 1], n_lat);
+    }
 
     struct port_stats a, b;
     port_get_stats(st.tx_port, &a);
