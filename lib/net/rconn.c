@@ -1,8 +1,9 @@
 /* rconn — see rconn.h for the state machine.
  *
  * Implementation notes:
- *   - While CONNECTING the rconn owns the stream and watches its fd for
- *     LOOP_WRITE itself; once connected the stream moves into an of_conn.
+ *   - While CONNECTING (TCP connect, and for ssl: the TLS handshake) the
+ *     rconn owns the stream and watches its fd itself, with the events the
+ *     stream asks for; once connected the stream moves into an of_conn.
  *   - One loop timer at a time (`timer`) holds the next deadline of the
  *     current state.  In ACTIVE it is not moved on every received message:
  *     when it fires early relative to the last reception it re-arms for the
@@ -164,7 +165,6 @@ static void
 connecting_fd_cb(struct loop *loop, int fd, unsigned int events, void *rc_)
 {
     (void) loop;
-    (void) fd;
     (void) events;
     struct rconn *rc = rc_;
     int error = stream_connect(rc->connecting);
@@ -172,6 +172,9 @@ connecting_fd_cb(struct loop *loop, int fd, unsigned int events, void *rc_)
         connected(rc);
     } else if (error != -EAGAIN) {
         drop_connection(rc, error, NULL);
+    } else {
+        /* A TLS handshake alternates between wanting READ and WRITE. */
+        loop_set_fd_interest(rc->loop, fd, stream_wanted_events(rc->connecting));
     }
 }
 
@@ -188,8 +191,8 @@ start_connect(struct rconn *rc)
         enter_backoff(rc);
         return;
     }
-    loop_add_fd(rc->loop, stream_fd(rc->connecting), LOOP_WRITE,
-                connecting_fd_cb, rc);
+    loop_add_fd(rc->loop, stream_fd(rc->connecting),
+                stream_wanted_events(rc->connecting), connecting_fd_cb, rc);
     set_state(rc, RCONN_CONNECTING);
     error = stream_connect(rc->connecting);
     if (!error) {

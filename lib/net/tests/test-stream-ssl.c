@@ -14,6 +14,7 @@
 
 #include "net/event-loop.h"
 #include "net/of-conn.h"
+#include "net/rconn.h"
 #include "net/stream-ssl.h"
 #include "net/stream.h"
 #include "util/buf.h"
@@ -362,6 +363,58 @@ test_of_conn_over_ssl(void **state)
     pstream_close(p);
 }
 
+/* rconn to a pssl listener: connect, handshake, echo round trip. */
+static void
+rconn_message(struct rconn *rc, struct buf *msg, void *sink_)
+{
+    (void) rc;
+    sink_message(NULL, msg, sink_);
+}
+
+static const struct rconn_callbacks rconn_sink_callbacks = {
+    NULL, rconn_message, NULL,
+};
+
+static void
+test_rconn_over_ssl(void **state)
+{
+    (void) state;
+    assert_int_equal(configure("switch", "ca", NULL), 0);
+    struct pstream *p;
+    assert_int_equal(pstream_open("pssl:0:127.0.0.1", &p, NULL), 0);
+    char name[64];
+    snprintf(name, sizeof name, "ssl:127.0.0.1:%u", pstream_port(p));
+    assert_int_equal(configure("controller", "ca", NULL), 0);
+
+    struct loop *loop = loop_create();
+    struct msg_sink at_rconn = { 0 }, at_server = { 0 };
+    struct rconn *rc;
+    char *err = NULL;
+    assert_int_equal(rconn_create(loop, name, NULL, &rconn_sink_callbacks,
+                                  &at_rconn, &rc, &err), 0);
+    struct of_conn *sc = NULL;
+    for (int i = 0; i < 200 && !rconn_is_connected(rc); i++) {
+        struct stream *server;
+        if (!sc && !pstream_accept(p, &server)) {
+            sc = of_conn_create(loop, server, &sink_callbacks, &at_server);
+            of_conn_set_auto_echo(sc, true);
+        }
+        loop_run_once(loop, 20);
+    }
+    assert_true(rconn_is_connected(rc));
+    assert_int_equal(rconn_send(rc, of_msg_make(OF_VERSION_1_0,
+                                                OFPT_ECHO_REQUEST, 7, NULL, 0)), 0);
+    for (int i = 0; i < 200 && !at_rconn.n; i++) {
+        loop_run_once(loop, 20);
+    }
+    assert_int_equal(at_rconn.n, 1);
+    assert_int_equal(at_rconn.type, OFPT_ECHO_REPLY);
+    rconn_destroy(rc);
+    of_conn_destroy(sc);
+    loop_destroy(loop);
+    pstream_close(p);
+}
+
 int
 main(void)
 {
@@ -371,6 +424,7 @@ main(void)
         cmocka_unit_test(test_untrusted_client_rejected),
         cmocka_unit_test(test_untrusted_server_rejected),
         cmocka_unit_test(test_of_conn_over_ssl),
+        cmocka_unit_test(test_rconn_over_ssl),
     };
     return cmocka_run_group_tests(tests, setup_pki, teardown_pki);
 }
