@@ -17,7 +17,8 @@
  * checked before the handler runs (-1 for max means unlimited).  The
  * handler must reply exactly once before it returns, with one of
  * ctl_reply_ok(), ctl_reply_json(), ctl_reply_error(); if it does not, the
- * client receives an error.  ctl_conn_wants_json() tells whether the client
+ * client receives an error (and the bug is logged); replying twice is a bug
+ * that aborts.  ctl_conn_wants_json() tells whether the client
  * asked for JSON (handlers that support it then use ctl_reply_json()).
  *
  * Built-in commands: list-commands, version, log/list, log/set MODULE LEVEL,

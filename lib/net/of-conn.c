@@ -58,6 +58,8 @@ of_frame_pull(struct buf *rx, struct buf **msgp)
     if (!oh) {
         return 0;
     }
+    /* The length field is 16 bits, so "longer than 65535" cannot be said;
+     * below the header size is the only framing error. */
     size_t len = be16_to_host(oh->length);
     if (len < OF_HEADER_LEN) {
         return -EPROTO;

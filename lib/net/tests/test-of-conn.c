@@ -104,6 +104,44 @@ test_frame_garbage(void **state)
     buf_uninit(&rx);
 }
 
+/* Random bytes: framing either yields messages whose lengths account for
+ * every consumed byte, or stops at a bad header; it never reads past the
+ * buffer (run under ASan). */
+static void
+test_frame_random(void **state)
+{
+    (void) state;
+    unsigned int seed = 12345;
+    for (int round = 0; round < 2000; round++) {
+        size_t n = rand_r(&seed) % 300;
+        struct buf rx = BUF_EMPTY;
+        uint8_t *p = buf_put_uninit(&rx, n);
+        for (size_t i = 0; i < n; i++) {
+            p[i] = (uint8_t) rand_r(&seed);
+            if (i % 8 == 2) {
+                p[i] = 0;           /* Keep many lengths below 256. */
+            }
+        }
+        size_t consumed = 0;
+        struct buf *msg;
+        int r;
+        while ((r = of_frame_pull(&rx, &msg)) == 1) {
+            assert_true(msg->size >= 8);
+            assert_int_equal(msg->size, (msg->data[2] << 8) | msg->data[3]);
+            consumed += msg->size;
+            buf_delete(msg);
+        }
+        assert_int_equal(consumed + rx.size, n);
+        if (r < 0) {
+            assert_int_equal(r, -EPROTO);
+            assert_true(((rx.data[2] << 8) | rx.data[3]) < 8);
+        } else {
+            assert_true(rx.size < 8 || (size_t) ((rx.data[2] << 8) | rx.data[3]) > rx.size);
+        }
+        buf_uninit(&rx);
+    }
+}
+
 /* A loop, a listener, the raw peer stream and our of_conn. */
 struct fixture {
     struct loop *loop;
@@ -340,6 +378,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_frame_split_and_merged),
         cmocka_unit_test(test_frame_garbage),
+        cmocka_unit_test(test_frame_random),
         cmocka_unit_test_setup_teardown(test_conn_split_merged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conn_garbage_closes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conn_auto_echo, setup, teardown),
