@@ -222,6 +222,9 @@ series_report(const char *label, const struct series *s)
         double t = s->n - 1 < ARRAY_SIZE(t975) ? t975[s->n - 1] : 2.0;
         half = t * sqrt(var / s->n);
     }
+    if (!s->n) {
+        return;
+    }
     if (s->unit_pps) {
         printf("  %-32s %9.0f pps  +- %7.0f (95%% CI, n=%u)  = %7.1f Mbit/s\n",
                label, mean, half, s->n, mean * frame_len * 8 / 1e6);
@@ -306,16 +309,24 @@ main(int argc, char *argv[])
     struct series tx_only = { .unit_pps = true }, tx = { .unit_pps = true };
     struct series rx = { .unit_pps = true };
     struct series tx_only_cpu = { .n = 0 }, tx_cpu = { .n = 0 }, rx_cpu = { .n = 0 };
+    /* Frames per CPU-second of the thread: comparable on a loaded machine. */
+    struct series tx_only_eff = { .unit_pps = true }, rx_eff = { .unit_pps = true };
     for (unsigned int r = 0; r < rounds; r++) {
         double tx_pps, rx_pps, tcpu, rcpu;
         measure(&st, false, &tx_pps, &rx_pps, &tcpu, &rcpu);
         tx_only.x[tx_only.n++] = tx_pps;
         tx_only_cpu.x[tx_only_cpu.n++] = tcpu;
+        if (tcpu > 0) {
+            tx_only_eff.x[tx_only_eff.n++] = tx_pps / (tcpu / 100);
+        }
         measure(&st, true, &tx_pps, &rx_pps, &tcpu, &rcpu);
         tx.x[tx.n++] = tx_pps;
         rx.x[rx.n++] = rx_pps;
         tx_cpu.x[tx_cpu.n++] = tcpu;
         rx_cpu.x[rx_cpu.n++] = rcpu;
+        if (rcpu > 0) {
+            rx_eff.x[rx_eff.n++] = rx_pps / (rcpu / 100);
+        }
     }
     series_report("TX only (port_send)", &tx_only);
     series_report("  sender CPU (user+sys)", &tx_only_cpu);
@@ -323,6 +334,8 @@ main(int argc, char *argv[])
     series_report("  sender CPU (user+sys)", &tx_cpu);
     series_report("RX (port_recv)", &rx);
     series_report("  receiver CPU (user+sys)", &rx_cpu);
+    series_report("TX only per sender CPU-second", &tx_only_eff);
+    series_report("RX per receiver CPU-second", &rx_eff);
 
     /* One-way latency of single frames (the TPACKET_V3 block timeout shows
      * here: a lone frame waits until its block is retired). */
