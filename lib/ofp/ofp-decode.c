@@ -10,10 +10,12 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/counter.h"
 #include "util/log.h"
 #include "util/util.h"
 
 LOG_MODULE(ofp_decode);
+COUNTER_DEFINE(ofp_decode_rejected, "OpenFlow messages rejected by ofp_decode");
 
 /* Fails the decode with (TYPE, CODE) and errno ERRNO. */
 #define FAIL(ERRNO, TYPE, CODE)                                     \
@@ -571,6 +573,7 @@ ofp_decode_ctx(const void *data, size_t avail,
         ctx = &default_ctx;
     }
     if (avail < sizeof *oh) {
+        counter_inc(&ofp_decode_rejected);
         LOG_PEER("message of %zu bytes is shorter than a header", avail);
         FAIL_LEN();
     }
@@ -581,16 +584,19 @@ ofp_decode_ctx(const void *data, size_t avail,
         LOG_PEER("%s: header length %zu but %zu bytes available",
                  ofp_type_name(oh->type) ? ofp_type_name(oh->type) : "OFPT_?",
                  len, avail);
+        counter_inc(&ofp_decode_rejected);
         memset(msg, 0, sizeof *msg);
         FAIL_LEN();
     }
     if (oh->version != OFP_VERSION && oh->type != OFPT_HELLO) {
+        counter_inc(&ofp_decode_rejected);
         LOG_PEER("unsupported OpenFlow version 0x%02x", oh->version);
         memset(msg, 0, sizeof *msg);
         FAIL(EPROTO, OFPET_BAD_REQUEST, OFPBRC_BAD_VERSION);
     }
     error = decode_body(data, len, ctx, msg, err);
     if (error) {
+        counter_inc(&ofp_decode_rejected);
         LOG_DBG("%s (xid=0x%"PRIx32") rejected: %d",
                 ofp_type_name(msg->type) ? ofp_type_name(msg->type) : "OFPT_?",
                 msg->xid, error);

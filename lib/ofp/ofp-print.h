@@ -36,7 +36,7 @@ void ofp_actions_format(const struct ofp_action *, size_t n, struct buf *out);
 void ofp_action_format(const struct ofp_action *, struct buf *out);
 
 /* One dump-flows line:
- * " cookie=0x0, duration=1.5s, table_id=0, n_packets=3, n_bytes=180,
+ * " cookie=0x0, duration=1.500s, table=0, n_packets=3, n_bytes=180,
  *   idle_timeout=10, priority=100,in_port=1 actions=output:2" */
 void ofp_flow_stats_format(const struct ofp_flow_stats_h *, struct buf *out);
 
