@@ -271,8 +271,7 @@ dp_actions_execute(struct datapath *dp, struct packet *pkt,
                                                             : a->enqueue.port;
             struct dp_port *p = dp_port_lookup(dp, port);
             if (p) {
-                p->queue_tx_packets++;
-                p->queue_tx_bytes += pkt->len;
+                dp_port_count_queue(p, a->enqueue.queue_id, pkt->len);
             }
             output_action(dp, pkt, key, in_port, a->enqueue.port, 0, false);
             queued = true;

@@ -18,7 +18,11 @@ struct dp_port {
     bool dirty;                     /* In dp->dirty. */
     /* The datapath's own counters (added to the provider's). */
     uint64_t rx_dropped, tx_dropped, rx_errors;
-    uint64_t queue_tx_packets, queue_tx_bytes;
+    struct dp_queue {
+        uint32_t queue_id;
+        uint64_t tx_packets, tx_bytes;
+    } queues[DP_MAX_QUEUES];
+    size_t n_queues;
 };
 
 struct datapath {
@@ -58,5 +62,7 @@ struct datapath {
 };
 
 struct dp_port *dp_port_lookup(const struct datapath *, uint16_t port_no);
+/* Counts a frame enqueued to queue_id on p. */
+void dp_port_count_queue(struct dp_port *p, uint32_t queue_id, uint32_t bytes);
 
 #endif

@@ -214,17 +214,52 @@ dp_port_get_stats(const struct datapath *dp, uint16_t port_no,
     return 0;
 }
 
+void
+dp_port_count_queue(struct dp_port *p, uint32_t queue_id, uint32_t bytes)
+{
+    size_t i = 0;
+    while (i < p->n_queues && p->queues[i].queue_id != queue_id) {
+        i++;
+    }
+    if (i == p->n_queues) {
+        if (p->n_queues < DP_MAX_QUEUES) {
+            p->queues[p->n_queues++].queue_id = queue_id;
+        } else {
+            i = DP_MAX_QUEUES - 1;
+        }
+    }
+    p->queues[i].tx_packets++;
+    p->queues[i].tx_bytes += bytes;
+}
+
 int
 dp_port_get_queue_stats(const struct datapath *dp, uint16_t port_no,
-                        uint64_t *tx_packets, uint64_t *tx_bytes)
+                        uint32_t queue_id, uint64_t *tx_packets,
+                        uint64_t *tx_bytes)
+{
+    struct dp_port *p = dp_port_lookup(dp, port_no);
+    for (size_t i = 0; p && i < p->n_queues; i++) {
+        if (p->queues[i].queue_id == queue_id) {
+            *tx_packets = p->queues[i].tx_packets;
+            *tx_bytes = p->queues[i].tx_bytes;
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
+size_t
+dp_port_list_queues(const struct datapath *dp, uint16_t port_no,
+                    uint32_t *queue_ids, size_t max)
 {
     struct dp_port *p = dp_port_lookup(dp, port_no);
     if (!p) {
-        return -ENOENT;
+        return 0;
     }
-    *tx_packets = p->queue_tx_packets;
-    *tx_bytes = p->queue_tx_bytes;
-    return 0;
+    for (size_t i = 0; i < p->n_queues && i < max; i++) {
+        queue_ids[i] = p->queues[i].queue_id;
+    }
+    return p->n_queues;
 }
 
 size_t

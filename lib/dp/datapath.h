@@ -25,7 +25,7 @@
  * dp_execute, i.e. PACKET_OUT), NORMAL, FLOOD (all ports except the input
  * and OFPPC_NO_FLOOD ones), ALL (all but input), CONTROLLER (max_len),
  * LOCAL, the set-field actions (lib/pkt/packet-edit.h) and ENQUEUE (sent
- * like OUTPUT; the queue id is counted per port).  OUTPUT to the input port
+ * like OUTPUT; counted per port and queue id).  OUTPUT to the input port
  * itself is dropped (OpenFlow requires OFPP_IN_PORT for that).  An empty
  * action list drops.
  *
@@ -124,10 +124,18 @@ bool dp_port_is_up(const struct datapath *, uint16_t port_no);
  * malformed frames -> rx_errors).  Returns 0 or -ENOENT. */
 int dp_port_get_stats(const struct datapath *, uint16_t port_no,
                       struct port_stats *);
-/* Packets sent with ENQUEUE to (port_no, queue_id) (any queue id counts
- * here; plural has no real queues).  Returns 0 or -ENOENT. */
+/* ENQUEUE counters (plural has no real queues: ENQUEUE sends like OUTPUT
+ * and counts here).  Up to DP_MAX_QUEUES queue ids per port are tracked;
+ * later ids count under the last slot.  dp_port_get_queue_stats() returns
+ * 0, or -ENOENT (no such port, or no packet was ever enqueued to that
+ * queue id).  dp_port_list_queues() writes the queue ids seen (at most
+ * max) and returns how many there are. */
+#define DP_MAX_QUEUES 8
 int dp_port_get_queue_stats(const struct datapath *, uint16_t port_no,
-                            uint64_t *tx_packets, uint64_t *tx_bytes);
+                            uint32_t queue_id, uint64_t *tx_packets,
+                            uint64_t *tx_bytes);
+size_t dp_port_list_queues(const struct datapath *, uint16_t port_no,
+                           uint32_t *queue_ids, size_t max);
 /* File descriptors to poll for readability (one per port); returns how
  * many exist (writes at most max). */
 size_t dp_get_wait_fds(const struct datapath *, int *fds, size_t max);

@@ -241,6 +241,29 @@ test_outputs(void **state)
     assert_int_equal(k.tp_dst, 7);
     assert_true(ip_csum_ok(last.data + 18));
     assert_true(l4_csum_ok(last.data + 18));
+
+    /* ENQUEUE: sent like OUTPUT, counted per queue id. */
+    struct ofp_action enq[2];
+    memset(enq, 0, sizeof enq);
+    enq[0].type = OFPAT_ENQUEUE;
+    enq[0].enqueue.port = 2;
+    enq[0].enqueue.queue_id = 7;
+    enq[1] = enq[0];
+    enq[1].enqueue.port = 3;
+    enq[1].enqueue.queue_id = 8;
+    add_flow(f, &m, 10, enq, 2);
+    inject(f, 1, 2, 1);
+    dp_run_once(f->dp);
+    assert_int_equal(drain(f, 2, NULL), 2);
+    assert_int_equal(drain(f, 3, NULL), 2);
+    uint64_t qp, qb;
+    assert_int_equal(dp_port_get_queue_stats(f->dp, 2, 7, &qp, &qb), 0);
+    assert_int_equal(qp, 2);
+    assert_int_equal(qb, 120);
+    assert_int_equal(dp_port_get_queue_stats(f->dp, 2, 8, &qp, &qb), -ENOENT);
+    uint32_t qids[4];
+    assert_int_equal(dp_port_list_queues(f->dp, 3, qids, 4), 1);
+    assert_int_equal(qids[0], 8);
     buf_uninit(&last);
 }
 
