@@ -19,6 +19,8 @@
 LOG_MODULE(router);
 
 enum {
+    PRIO_DROP = 0,
+    PRIO_IP_MISS = 1,
     PRIO_REACTIVE = 100,
     PRIO_PREFIX_BASE = 1000,    /* + prefix length. */
     PRIO_HOST = 1032,
@@ -217,6 +219,12 @@ proactive_install_all(struct router *rt)
     m.wildcards &= ~(uint32_t) OFPFW_DL_TYPE;
     m.dl_type = 0x0806;
     send_flow(rt, OFPFC_ADD, &m, PRIO_ARP, &to_ctl, 1, 0);
+    /* IPv4 without a route still comes up (ICMP net unreachable); any
+     * other protocol (IPv6, LLDP...) is not routed: dropped in the switch. */
+    ip_match(&m, 0, 0);
+    send_flow(rt, OFPFC_ADD, &m, PRIO_IP_MISS, &to_ctl, 1, 0);
+    ofp_match_init_catchall(&m);
+    send_flow(rt, OFPFC_ADD, &m, PRIO_DROP, NULL, 0, 0);
     for (size_t i = 0; i < rt->cfg.n_ifaces; i++) {
         ip_match(&m, rt->cfg.ifaces[i].ip, 32);
         send_flow(rt, OFPFC_ADD, &m, PRIO_OWN, &to_ctl, 1, 0);

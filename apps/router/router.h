@@ -22,7 +22,9 @@
  *              while the next hop is unresolved and for connected subnets;
  *              /32 host flows (priority 1032) for resolved neighbours on
  *              connected subnets; own addresses (1040) and ARP (1050) go to
- *              the controller.  Kept in sync on route changes and ARP
+ *              the controller; IPv4 with no route goes to the controller
+ *              (priority 1, for ICMP net unreachable) and anything else is
+ *              dropped (priority 0).  Kept in sync on route changes and ARP
  *              resolution; established traffic sends no PACKET_IN.
  *   reactive   the first packet to a destination comes to the controller,
  *              which installs ip,nw_dst=DST/32 priority 100 with the

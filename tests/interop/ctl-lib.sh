@@ -1,0 +1,96 @@
+# ctl-lib.sh — helpers for plural-controller's shell tests (tests/interop/
+# ctl-*.sh).  Source after tests/lib/common.sh.
+#
+#   CONTROLLER                     path of plural-controller
+#   controller_start NAME NS ARGS  runs plural-controller in namespace NS (or
+#                                  "" for this one) with control socket
+#                                  $T/NAME.ctl and log $T/NAME.log; stopped on exit
+#   ctl NAME CMD...                `plural ctl --ctl $T/NAME.ctl CMD...`
+#   ctl_switches_up NAME N         true when N switches are up
+#   ovs_start NS                   private ovsdb-server + ovs-vswitchd (userspace
+#                                  datapath) in NS; RUN dir $T/ovs-NS; stopped on exit
+#   vsctl NS ARGS...               ovs-vsctl against that private database
+#   ovs_bridge NS BR PORT... -- CONTROLLER-TARGET
+#                                  bridge with OpenFlow 1.0, fail-mode secure,
+#                                  ports numbered 1.. in the order given
+#   host_add NS IF ADDR/LEN GW     a namespace host: IP on IF, default via GW
+CONTROLLER=$PLURAL_BUILD/src/controller/plural-controller
+
+require_controller() {
+    [ -x "$CONTROLLER" ] || skip "plural-controller not built at $CONTROLLER"
+    [ -x "$PLURAL" ] || skip "plural not built at $PLURAL"
+}
+
+controller_start() {
+    _name=$1; _ns=$2; shift 2
+    if [ -n "$_ns" ]; then
+        ip netns exec "$_ns" "$CONTROLLER" --ctl "$T/$_name.ctl" "$@" >"$T/$_name.log" 2>&1 &
+    else
+        "$CONTROLLER" --ctl "$T/$_name.ctl" "$@" >"$T/$_name.log" 2>&1 &
+    fi
+    echo $! >"$T/$_name.pid"
+    on_exit "kill_pidfile $T/$_name.pid"
+    wait_for 10 "$PLURAL" ctl --ctl "$T/$_name.ctl" show ||
+        fail "plural-controller $_name does not answer on its control socket"
+}
+
+ctl() {
+    _name=$1; shift
+    "$PLURAL" ctl --ctl "$T/$_name.ctl" "$@"
+}
+
+ctl_switches_up() {
+    [ "$(ctl "$1" show | sed -n 's/^switches: \([0-9]*\) up$/\1/p')" = "$2" ]
+}
+
+# ctl_stat NAME FIELD: the sum of FIELD (packet_in, flow_mod...) over switches.
+ctl_stat() {
+    ctl "$1" --json show | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(sum(s["stats"][sys.argv[1]] for s in d["switches"]))' "$2"
+}
+
+ovs_start() {
+    _ns=$1
+    _run=$T/ovs-$_ns
+    mkdir -p "$_run"
+    ovsdb-tool create "$_run/conf.db" /usr/share/openvswitch/vswitch.ovsschema ||
+        fail "ovsdb-tool create failed"
+    ovsdb-server "$_run/conf.db" --remote="punix:$_run/db.sock" \
+        --pidfile="$_run/ovsdb-server.pid" --unixctl="$_run/ovsdb-server.ctl" \
+        --detach --log-file="$T/ovsdb-$_ns.log" || fail "ovsdb-server did not start"
+    on_exit "kill_pidfile $_run/ovsdb-server.pid"
+    ovs-vsctl --db="unix:$_run/db.sock" --no-wait init
+    ip netns exec "$_ns" ovs-vswitchd "unix:$_run/db.sock" --pidfile="$_run/ovs-vswitchd.pid" \
+        --unixctl="$_run/ovs-vswitchd.ctl" --detach --log-file="$T/ovs-vswitchd-$_ns.log" \
+        >/dev/null 2>&1 || fail "ovs-vswitchd did not start"
+    on_exit "kill_pidfile $_run/ovs-vswitchd.pid"
+}
+
+vsctl() {
+    _ns=$1; shift
+    ovs-vsctl --db="unix:$T/ovs-$_ns/db.sock" --timeout=20 "$@"
+}
+
+ovs_bridge() {
+    _ns=$1; _br=$2; shift 2
+    vsctl "$_ns" add-br "$_br" -- set bridge "$_br" datapath_type=netdev \
+        protocols=OpenFlow10 fail-mode=secure other_config:flow-limit=0 ||
+        fail "cannot create OVS bridge $_br"
+    _n=1
+    while [ "$1" != "--" ]; do
+        vsctl "$_ns" add-port "$_br" "$1" -- set interface "$1" ofport_request=$_n ||
+            fail "cannot add port $1"
+        _n=$((_n + 1)); shift
+    done
+    shift
+    vsctl "$_ns" set-controller "$_br" "$1" || fail "cannot set controller"
+    vsctl "$_ns" set controller "$_br" max_backoff=1000 inactivity_probe=30000 >/dev/null 2>&1 || true
+}
+
+host_add() {
+    ip -n "$1" addr add "$3" dev "$2"
+    [ -n "$4" ] && ip -n "$1" route add default via "$4"
+    ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=0
+}
