@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -109,6 +110,36 @@ test_cgroup_root_sees_busy_child(void **state)
 }
 
 static void
+test_cgroup_v2_sees_busy_child(void **state)
+{
+    (void) state;
+    static const char *const roots[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
+    struct load_sampler *s = NULL;
+    struct load_sample sample;
+
+    /* A cgroup v2 hierarchy (hybrid "unified" mount, or pure v2) whose root
+     * has cpu.stat; skipped where there is none. */
+    for (size_t i = 0; i < ARRAY_SIZE(roots) && !s; i++) {
+        char *stat = xasprintf("%s/cpu.stat", roots[i]);
+        if (!access(stat, R_OK)) {
+            assert_int_equal(load_sampler_open(LOAD_TARGET_CGROUP, roots[i], &s), 0);
+            assert_string_equal(load_sampler_source(s), stat);
+        }
+        free(stat);
+    }
+    if (!s) {
+        skip();
+    }
+    pid_t pid = spawn(true);
+    wait_ms(1000);
+    assert_int_equal(load_sampler_sample(s, &sample), 0);
+    reap(pid);
+    printf("cgroup v2 (%s): %.1f%%\n", load_sampler_source(s), sample.cpu_pct);
+    assert_true(sample.cpu_pct > 30);
+    load_sampler_destroy(s);
+}
+
+static void
 test_bad_targets(void **state)
 {
     (void) state;
@@ -139,6 +170,7 @@ main(void)
         cmocka_unit_test(test_busy_child),
         cmocka_unit_test(test_idle_child),
         cmocka_unit_test(test_cgroup_root_sees_busy_child),
+        cmocka_unit_test(test_cgroup_v2_sees_busy_child),
         cmocka_unit_test(test_bad_targets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
