@@ -94,3 +94,25 @@ host_add() {
     [ -n "$4" ] && ip -n "$1" route add default via "$4"
     ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=0
 }
+
+# dataplane_start NS CONTROLLER-PORT IF...: the switch under test in NS with
+# the given interfaces as ports 1..N, connected to the controller: Open
+# vSwitch (CTL_DATAPLANE=ovs, default) or plural-switchd (switchd).
+dataplane_start() {
+    _ns=$1; _port=$2; shift 2
+    if [ "${CTL_DATAPLANE:-ovs}" = ovs ]; then
+        require_cmd ovs-vswitchd ovsdb-server ovs-vsctl ovsdb-tool
+        ovs_start "$_ns"
+        ovs_bridge "$_ns" br0 "$@" -- "tcp:127.0.0.1:$_port"
+    else
+        [ -x "$SWITCHD" ] || skip "plural-switchd not built at $SWITCHD"
+        _args=""
+        for _if in "$@"; do
+            _args="$_args --port afpacket:$_if"
+        done
+        ip netns exec "$_ns" "$SWITCHD" --ctl "$T/switchd.ctl" --pidfile "$T/switchd.pid" \
+            --log-file "$T/switchd.log" --detach $_args \
+            --controller "tcp:127.0.0.1:$_port" || fail "plural-switchd did not start"
+        on_exit "kill_pidfile $T/switchd.pid"
+    fi
+}

@@ -15,11 +15,6 @@ MODE=${1:-proactive}
 require_root
 require_controller
 require_cmd ping iperf3 python3
-if [ "$CTL_DATAPLANE" = ovs ]; then
-    require_cmd ovs-vswitchd ovsdb-server ovs-vsctl ovsdb-tool
-else
-    [ -x "$SWITCHD" ] || skip "plural-switchd not built at $SWITCHD"
-fi
 
 A=$P-a; B=$P-b; S=$P-s
 netns_add "$A"; netns_add "$B"; netns_add "$S"
@@ -42,17 +37,7 @@ CONF
 controller_start ctl "$S" --app router --config "$T/router.conf" \
     --listen "ptcp:$PORT:127.0.0.1" --log-level info
 
-if [ "$CTL_DATAPLANE" = ovs ]; then
-    ovs_start "$S"
-    ovs_bridge "$S" br0 "$P-sa" "$P-sb" -- "tcp:127.0.0.1:$PORT"
-    ip -n "$S" link set br0 up 2>/dev/null || true
-else
-    ip netns exec "$S" "$SWITCHD" --ctl "$T/switchd.ctl" --pidfile "$T/switchd.pid" \
-        --log-file "$T/switchd.log" --detach \
-        --port "afpacket:$P-sa" --port "afpacket:$P-sb" \
-        --controller "tcp:127.0.0.1:$PORT" || fail "plural-switchd did not start"
-    on_exit "kill_pidfile $T/switchd.pid"
-fi
+dataplane_start "$S" "$PORT" "$P-sa" "$P-sb"
 wait_for 20 ctl_switches_up ctl 1 || fail "the switch did not connect to the controller"
 log "switch connected ($CTL_DATAPLANE, $MODE mode)"
 
