@@ -255,7 +255,8 @@ dp_actions_execute(struct datapath *dp, struct packet *pkt,
                    bool allow_table)
 {
     bool queued = false;            /* pkt may sit in an output queue. */
-    for (size_t i = 0; i < n; i++) {
+    uint32_t version = dp->table.version;
+    for (size_t i = 0; i < n && LIKELY(dp->table.version == version); i++) {
         const struct ofp_action *a = &actions[i];
         if (a->type >= OFPAT_SET_VLAN_VID && a->type <= OFPAT_SET_TP_DST) {
             prepare_edit(dp, &pkt, &queued);

@@ -396,13 +396,29 @@ dp_process_batch(struct datapath *dp, uint16_t in_port,
     uint64_t matched = 0;
     for (size_t g = 0; g < n_groups; g++) {
         struct flow_group *grp = &groups[g];
-        struct flow_entry *flow = grp->flow;
-        flow_entry_account(flow, grp->n, grp->bytes, dp->now_ms);
-        matched += grp->n;
+        if (LIKELY(dp->table.version == version)) {
+            flow_entry_account(grp->flow, grp->n, grp->bytes, dp->now_ms);
+            matched += grp->n;
+        }
         for (uint32_t j = 0; j < grp->n; j++) {
             unsigned int i = grp->idx[j];
-            dp_actions_execute(dp, batch->pkts[i], &keys[i], in_port,
-                               flow->actions, flow->n_actions, false);
+            if (LIKELY(dp->table.version == version)) {
+                dp_actions_execute(dp, batch->pkts[i], &keys[i], in_port,
+                                   grp->flow->actions, grp->flow->n_actions,
+                                   false);
+                continue;
+            }
+            /* A callback changed the table (see datapath.h): the flows
+             * found above may be gone; classify what is left again. */
+            struct flow_entry *e = flow_table_classify(&dp->table, &keys[i]);
+            if (e) {
+                flow_entry_account(e, 1, batch->pkts[i]->len, dp->now_ms);
+                matched++;
+                dp_actions_execute(dp, batch->pkts[i], &keys[i], in_port,
+                                   e->actions, e->n_actions, false);
+            } else {
+                misses[n_misses++] = (uint8_t) i;
+            }
         }
     }
     for (size_t j = 0; j < n_misses; j++) {

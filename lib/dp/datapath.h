@@ -46,6 +46,13 @@
  * the upcall callback are valid only during the call (their copy, if
  * buffered, stays in dp_packet_buffers()).
  *
+ * Callbacks (upcall, port status, the flow table's removed callback) run
+ * in the middle of packet processing: they should only queue messages.  A
+ * callback must not change the flow table (flow_table_apply, expire,
+ * set_emergency) or the ports; defer such work to the event loop.  (The
+ * datapath re-classifies the rest of a batch if the table version changes
+ * anyway, but the actions being executed must stay alive.)
+ *
  * Thread-safety: a datapath and everything in it belongs to one thread
  * (the switch's main loop); callbacks run in that thread. */
 #ifndef PLURAL_DP_DATAPATH_H

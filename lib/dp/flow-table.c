@@ -181,10 +181,11 @@ for_each_selected(struct flow_table *ft, const struct ofp_flow_mod_h *fm,
 }
 
 static void
-modify_one(struct flow_table *ft UNUSED, struct flow_entry *e,
+modify_one(struct flow_table *ft, struct flow_entry *e,
            const struct ofp_flow_mod_h *fm)
 {
     set_actions(e, fm);
+    ft->version++;              /* Old action lists are gone. */
 }
 
 static void

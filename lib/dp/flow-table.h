@@ -73,8 +73,9 @@ struct flow_table {
     struct list entries;            /* All entries of both tables. */
     size_t max_flows;               /* Per table. */
     bool emergency_mode;
-    uint32_t version;               /* Bumped on any change of the lookup
-                                     * result set (for flow caches). */
+    uint32_t version;               /* Bumped on every add, delete, modify
+                                     * and mode switch (for flow caches and
+                                     * for callers holding entries). */
     uint64_t lookups, matched;      /* Table stats. */
     flow_removed_cb *removed_cb;
     void *removed_aux;

@@ -494,6 +494,53 @@ test_malformed_and_frags(void **state)
     assert_int_equal(drain(f, 3, NULL), 1);
 }
 
+/* An upcall callback that (against the contract) deletes every flow: the
+ * rest of the batch must be re-classified, not run on freed flows. */
+static void
+deleting_upcall(const struct dp_upcall *u, void *aux)
+{
+    struct fixture *f = aux;
+    on_upcall(u, aux);
+    struct ofp_flow_mod_h fm;
+    memset(&fm, 0, sizeof fm);
+    fm.command = OFPFC_DELETE;
+    fm.match.wildcards = OFPFW_ALL;
+    fm.out_port = OFPP_NONE;
+    struct ofp_error err;
+    flow_table_apply(dp_flow_table(f->dp), &fm, &err);
+}
+
+static void
+test_table_changed_by_callback(void **state)
+{
+    struct fixture *f = *state;
+    dp_set_upcall_cb(f->dp, deleting_upcall, f);
+    struct ofp_match_h m;
+    memset(&m, 0, sizeof m);
+    m.wildcards = OFPFW_ALL & ~(uint32_t) (OFPFW_DL_TYPE | OFPFW_NW_PROTO | OFPFW_TP_DST);
+    m.dl_type = ETH_TYPE_IP;
+    m.nw_proto = IP_PROTO_UDP;
+    m.tp_dst = 1;
+    struct ofp_action a = act_out(OFPP_CONTROLLER);
+    add_flow(f, &m, 10, &a, 1);
+    m.tp_dst = 2;
+    a = act_out(2);
+    add_flow(f, &m, 10, &a, 1);
+    a = act_out(OFPP_CONTROLLER);
+    struct ofp_action two[2] = { a, act_out(3) };
+    m.tp_dst = 1;
+    add_flow(f, &m, 10, two, 2);
+    inject(f, 1, 2, 1);
+    inject(f, 1, 1, 2);
+    dp_run_once(f->dp);
+    /* First frame: ACTION upcall (flows deleted, its output:3 abandoned);
+     * second frame of that flow and the third: now misses. */
+    assert_int_equal(f->n_upcalls, 3);
+    assert_int_equal(drain(f, 3, NULL), 0);
+    assert_int_equal(f->last.reason, OFPR_NO_MATCH);
+    assert_int_equal(drain(f, 2, NULL), 0);
+}
+
 static void
 test_ports(void **state)
 {
@@ -535,6 +582,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_upcall_limit_and_miss_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed_and_frags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ports, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_changed_by_callback, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
