@@ -204,6 +204,8 @@ read_samples(FILE *f, const char *source, double **values, size_t *n)
                 bench_cli_usage_error("ingest", "%s:%u: '%s' is not a finite number",
                                       source, lineno, tok);
                 free(line);
+                free(*values);
+                *values = NULL;
                 return -EINVAL;
             }
             if (*n == allocated) {

@@ -42,7 +42,8 @@ expect_usage_error bench mem --memnode 1000
 expect_usage_error bench numa --reserve-mib x
 expect_usage_error bench time --rounds 2
 expect_usage_error bench compare
-echo "1 2 x" | expect_usage_error bench ingest
+echo "1 2 x" > "$T/bad.samples"
+expect_usage_error bench ingest --samples "$T/bad.samples"
 expect_usage_error bench ingest --rounds 3
 
 # cpu: JSON on stdout, CSV to a file, warm-up marked, digits verified, no
