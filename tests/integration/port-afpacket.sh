@@ -17,8 +17,14 @@ netns_add "${P}a"
 netns_add "${P}b"
 veth_add "${P}a" "${P}x" "${P}b" "${P}y"
 
-"$IO" io "afpacket:${P}x" "${P}a" "${P}b" "${P}y" || fail "io over veth"
-"$IO" link "afpacket:${P}x" "${P}a" "${P}b" "${P}y" || fail "link changes"
+# Every RX ring version x TX path (the environment knobs of port-afpacket.c).
+MODES="v3,sendmmsg v3,ring v2,sendmmsg"
+for m in $MODES; do
+    export PLURAL_AFPACKET_RX=${m%,*} PLURAL_AFPACKET_TX=${m#*,}
+    "$IO" io "afpacket:${P}x" "${P}a" "${P}b" "${P}y" || fail "io over veth ($m)"
+    "$IO" link "afpacket:${P}x" "${P}a" "${P}b" "${P}y" || fail "link changes ($m)"
+done
+unset PLURAL_AFPACKET_RX PLURAL_AFPACKET_TX
 # A spec without a type means afpacket.
 "$IO" io "${P}x" "${P}a" "${P}b" "${P}y" >/dev/null || fail "io with bare name"
 
@@ -32,7 +38,10 @@ mac=$(cat "/sys/class/net/${P}x/address" 2>/dev/null ||
 ip -n "${P}b" neigh replace 10.77.0.1 lladdr "$mac" dev "${P}y" nud permanent
 # The kernel of namespace a would answer; keep it quiet so only the port sees.
 ip netns exec "${P}a" sh -c "echo 1 > /proc/sys/net/ipv4/icmp_echo_ignore_all"
-"$IO" csum "afpacket:${P}x" "${P}a" "${P}b" 10.77.0.1 || fail "checksum completion"
+for rx in v3 v2; do
+    PLURAL_AFPACKET_RX=$rx "$IO" csum "afpacket:${P}x" "${P}a" "${P}b" 10.77.0.1 ||
+        fail "checksum completion ($rx)"
+done
 
 # Errors a caller sees.
 ip netns exec "${P}a" "$IO" io "afpacket:${P}nope" - - x 2>"$T/err.log" &&
