@@ -165,7 +165,7 @@ bench_report_set_param_real(struct bench_report *r, const char *key, double valu
     struct param *p = param_slot(r, key);
     p->type = PARAM_REAL;
     p->real = value;
-    p->text = xasprintf("%.17g", value);
+    p->text = xasprintf("%.15g", value);
 }
 
 struct bench_series *
@@ -376,7 +376,7 @@ bench_report_write_json(const struct bench_report *r, FILE *f)
 {
     json_t *root = report_to_json(r);
     int error = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER
-                                    | JSON_REAL_PRECISION(17)) ? -EIO : 0;
+                                    | JSON_REAL_PRECISION(15)) ? -EIO : 0;
     json_decref(root);
     if (!error) {
         fputc('\n', f);
@@ -415,7 +415,7 @@ bench_report_write_csv(const struct bench_report *r, FILE *f)
             csv_field(f, s->name);
             fputc(',', f);
             csv_field(f, s->unit);
-            fprintf(f, ",%zu,%d,%.17g\n", j + 1, s->samples[j].warmup,
+            fprintf(f, ",%zu,%d,%.15g\n", j + 1, s->samples[j].warmup,
                     s->samples[j].value);
         }
     }
