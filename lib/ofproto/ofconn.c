@@ -172,7 +172,7 @@ ofconn_receive(struct ofconn *ofconn, struct buf *raw)
         } else {
             ofconn->hello_received = true;  /* Implicit HELLO, version 1. */
         }
-    } else if (type == OFPT_HELLO && version >= OFP_VERSION) {
+    } else if (type == OFPT_HELLO && version == OFP_VERSION) {
         return;                             /* A repeated HELLO: harmless. */
     }
     if (version != OFP_VERSION) {
@@ -223,7 +223,7 @@ static void
 rconn_connected_cb(struct rconn *rconn, void *ofconn_)
 {
     struct ofconn *ofconn = ofconn_;
-    (void) rconn;
+    ofconn->rconn = rconn;      /* May run inside rconn_create(). */
     reset_session(ofconn);
     LOG_INFO("%s: connected", ofconn->name);
     send_hello(ofconn);

@@ -169,6 +169,7 @@ ofproto_add_controller(struct ofproto *p, const char *target, char **errp)
     int error = ofconn_create_controller(p, target, &c, errp);
     if (!error) {
         list_push_back(&p->controllers, &c->node);
+        ofproto_controllers_changed(p);     /* It may have connected already. */
     }
     return error;
 }

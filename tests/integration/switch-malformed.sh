@@ -46,7 +46,7 @@ ofpeer --connect "$m" --timeout 10 --log "$T/hello0.log" hello-version 0 \
 peer badlen send "$(hdr 1 2 4)" expect-close
 # A garbage stream: every message an error; after too many the peer is cut off.
 garbage=""
-for i in $(seq 1 40); do garbage="$garbage$(hdr 9 0 8 "$i")"; done
+for i in $(seq 1 40); do garbage="$garbage$(hdr 9 2 8 "$i")"; done
 peer garbage send "$garbage" expect-error 1 0 expect-close
 
 # Counted (per reason and in total), and the switch kept its flows.

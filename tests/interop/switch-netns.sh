@@ -19,7 +19,7 @@ ip -n "$H2" addr add 10.0.0.2/24 dev eth0
 
 port=$(free_port)
 ip netns exec "$NS" ovs-testcontroller -O OpenFlow10 "ptcp:$port:127.0.0.1" \
-    --pidfile="$T/ctl.pid" --detach --log-file="$T/controller.log" ||
+    --pidfile="$T/ctl.pid" --unixctl="$T/controller.ctl" --detach --log-file="$T/controller.log" ||
     fail "ovs-testcontroller did not start"
 on_exit "kill_pidfile $T/ctl.pid"
 
@@ -31,7 +31,7 @@ on_exit "kill_pidfile $T/s.pid"
 wait_for 10 sh -c "'$PLURAL' switch --ctl '$T/s.ctl' show | grep -q 'ACTIVE'" ||
     fail "switch not connected to the controller: $(sw s show)"
 
-ip netns exec "$H1" ping -c 3 -i 0.2 -W 2 10.0.0.2 >"$T/ping.log" 2>&1 ||
+ip netns exec "$H1" ping -c 3 -i 0.2 -W 2 10.0.0.2 >"$T/ping.log" 2>&1 || { sw s show; sw s dump-flows; sw s dump-ports; sw s counters; false; } ||
     fail "ping h1 -> h2 failed: $(cat "$T/ping.log")"
 log "ping: $(tail -n 2 "$T/ping.log" | head -n 1)"
 
