@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "bench/pi-check.h"
 #include "bench/pi.h"
 #include "bench/stats.h"
@@ -66,6 +67,14 @@ print_checksums(const char *list)
     return 0;
 }
 
+static double
+thread_cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void
 print_line(const char *name, const double *x, size_t n)
 {
@@ -113,11 +122,13 @@ main(int argc, char *argv[])
     }
     uint64_t digits = UINT64_C(1) << k;
     double *ours = xcalloc(rounds, sizeof *ours), *theirs = xcalloc(rounds, sizeof *theirs);
+    double *ours_cpu = xcalloc(rounds, sizeof *ours), *theirs_cpu = xcalloc(rounds, sizeof *ours);
     printf("pi to 2^%llu = %llu decimal digits, %llu rounds each, alternating\n"
            "  plural: %s\n  MPFR %s: mpfr_const_pi + mpfr_get_str (decimal conversion)\n",
            (unsigned long long) k, (unsigned long long) digits,
            (unsigned long long) rounds, BENCH_PI_ALGORITHM, mpfr_get_version());
     for (uint64_t r = 0; r < rounds; r++) {
+        double c0 = thread_cpu_seconds();
         uint64_t t0 = clock_now_ns();
         char *a;
         if (bench_pi_compute(digits, &a, NULL)) {
@@ -125,8 +136,12 @@ main(int argc, char *argv[])
             return 1;
         }
         uint64_t t1 = clock_now_ns();
+        double c1 = thread_cpu_seconds();
         char *b = mpfr_pi_digits(digits);
         uint64_t t2 = clock_now_ns();
+        double c2 = thread_cpu_seconds();
+        ours_cpu[r] = c1 - c0;
+        theirs_cpu[r] = c2 - c1;
         ours[r] = (t1 - t0) / 1e9;
         theirs[r] = (t2 - t1) / 1e9;
         if (strcmp(a, b)) {
@@ -134,19 +149,31 @@ main(int argc, char *argv[])
                     (unsigned long long) r + 1);
             return 1;
         }
-        fprintf(stderr, "round %llu/%llu: plural %.3f s, mpfr %.3f s (digits identical)\n",
-                (unsigned long long) r + 1, (unsigned long long) rounds, ours[r], theirs[r]);
+        fprintf(stderr, "round %llu/%llu: plural %.3f s (cpu %.3f), mpfr %.3f s (cpu %.3f), "
+                "digits identical\n", (unsigned long long) r + 1,
+                (unsigned long long) rounds, ours[r], ours_cpu[r], theirs[r], theirs_cpu[r]);
         free(a);
         free(b);
     }
+    fflush(stderr);
+    printf("wall time:\n");
     print_line("plural (Chudnovsky/GMP)", ours, rounds);
     print_line("MPFR mpfr_const_pi", theirs, rounds);
+    printf("CPU time of the thread (wall >> CPU means the machine was shared):\n");
+    print_line("plural (Chudnovsky/GMP)", ours_cpu, rounds);
+    print_line("MPFR mpfr_const_pi", theirs_cpu, rounds);
     struct bench_summary so, st;
     bench_stats_summarize(ours, rounds, 0.95, &so);
     bench_stats_summarize(theirs, rounds, 0.95, &st);
     printf("ratio MPFR / plural (mean time): %.2f  (plural is %.2fx faster)\n",
            st.mean / so.mean, st.mean / so.mean);
+    struct bench_summary sco, sct;
+    bench_stats_summarize(ours_cpu, rounds, 0.95, &sco);
+    bench_stats_summarize(theirs_cpu, rounds, 0.95, &sct);
+    printf("ratio MPFR / plural (mean CPU time): %.2f\n", sct.mean / sco.mean);
     free(ours);
     free(theirs);
+    free(ours_cpu);
+    free(theirs_cpu);
     return 0;
 }
