@@ -57,7 +57,8 @@ expect_usage_error bench ingest --rounds 3
 [ "$(json_get "$T/cpu.json" "r['params']['digits']")" = 4096 ] || fail "cpu: digits"
 json_get "$T/cpu.json" "r['params']['verified']" | grep -q "passed, up to 4096" || fail "cpu: not verified"
 [ "$(head -1 "$T/cpu.csv")" = "benchmark,series,unit,round,warmup,value" ] || fail "cpu: CSV header"
-[ "$(wc -l <"$T/cpu.csv")" -eq 5 ] || fail "cpu: CSV rows"
+[ "$(wc -l <"$T/cpu.csv")" -eq 9 ] || fail "cpu: CSV rows (4 rounds x time, cpu_time + header)"
+[ "$(json_get "$T/cpu.json" "[s['name'] for s in r['series']]")" = "['time', 'cpu_time']" ] || fail "cpu: series"
 "$PLURAL" bench cpu --digits 100 --rounds 2 --warmup 0 --print-digits "$T/pi.txt" >/dev/null || fail "cpu --digits"
 [ "$(cat "$T/pi.txt")" = "3.1415926535897932384626433832795028841971693993751058209749445923078164062862089986280348253421170679" ] \
     || fail "cpu: 100 digits wrong: $(cat "$T/pi.txt")"
