@@ -218,8 +218,8 @@ static void
 test_print_parse_roundtrip(void **state)
 {
     static const char *const flows[] = {
-        "priority=100,in_port=1,dl_vlan=10,nw_dst=10.0.0.0/8 "
-        "actions=mod_vlan_vid:20,output:2",
+        ("priority=100,in_port=1,dl_vlan=10,nw_dst=10.0.0.0/8 "
+         "actions=mod_vlan_vid:20,output:2"),
         "tcp,in_port=3,nw_src=192.168.0.0/16,tp_dst=22 actions=drop",
         "udp,dl_src=00:01:02:03:04:05,tp_src=53 actions=CONTROLLER:65535",
         "icmp,icmp_type=8,icmp_code=0 actions=NORMAL",
