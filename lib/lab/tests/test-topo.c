@@ -1,0 +1,184 @@
+/* Unit tests for topology files: a good file read back; each broken file
+ * refused with FILE:LINE and the reason. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lab/topo.h"
+
+static const char good[] =
+"name: t3\n"
+"nodes:\n"
+"  a:\n"
+"    kind: host\n"
+"    addresses: { eth1: 10.0.1.1/24 }\n"
+"    routes: [ { dst: default, via: 10.0.1.254 } ]\n"
+"  r:\n"
+"    kind: linux-router\n"
+"    cpus: \"1\"\n"
+"    addresses:\n"
+"      eth1: 10.0.1.254/24\n"
+"      eth2: [10.0.2.254/24, 10.0.3.254/24]\n"
+"  b:\n"
+"    kind: container\n"
+"    cpu: 0.5\n"
+"    memory: 64M\n"
+"    cpus: [0, 1]\n"
+"    addresses: { eth1: 10.0.2.1/24, eth1.7: 10.7.0.1/24 }\n"
+"    vlans: [ { parent: eth1, id: 7 } ]\n"
+"    routes: [ { dst: 10.0.1.0/24, via: 10.0.2.254, dev: eth1 } ]\n"
+"  g: { kind: vm, vcpus: 2, memory: 512M, nic: e1000 }\n"
+"  sw: { kind: plural-switch, controllers: [c], fail-mode: secure }\n"
+"  c: { kind: controller, app: router, config: r.conf }\n"
+"links:\n"
+"  - endpoints: [a:eth1, r:eth1]\n"
+"    mtu: 1400\n"
+"  - endpoints: [r:eth2, b:eth1]\n"
+"  - endpoints: [g:eth0, sw:p1]\n";
+
+static void
+test_good(void **state)
+{
+    (void) state;
+    struct lab_topo *topo;
+    char *err = NULL;
+    int error = lab_topo_parse("good.yml", good, strlen(good), &topo, &err);
+    if (error) {
+        fprintf(stderr, "%s", err);
+    }
+    assert_int_equal(error, 0);
+    assert_null(err);
+    assert_string_equal(topo->name, "t3");
+    assert_int_equal(topo->n_nodes, 6);
+    assert_int_equal(topo->n_links, 3);
+    const struct lab_node *r = lab_topo_find(topo, "r");
+    assert_int_equal(r->kind, LAB_NODE_ROUTER);
+    assert_int_equal(r->cpu_mask, 2);
+    assert_int_equal(r->n_addrs, 3);
+    assert_int_equal(r->n_ifaces, 2);
+    const struct lab_node *b = lab_topo_find(topo, "b");
+    assert_int_equal(b->kind, LAB_NODE_CONTAINER);
+    assert_true(b->cpu_quota == 0.5);
+    assert_int_equal(b->memory, 64u << 20);
+    assert_int_equal(b->cpu_mask, 3);
+    assert_string_equal(b->vlans[0].name, "eth1.7");
+    assert_string_equal(b->routes[0].dev, "eth1");
+    const struct lab_node *a = lab_topo_find(topo, "a");
+    assert_int_equal(a->routes[0].plen, 0);
+    assert_int_equal(ntohl(a->routes[0].via.s_addr), 0x0a0001fe);
+    assert_int_equal(topo->links[0].mtu, 1400);
+    assert_int_equal(topo->links[0].line, 25);
+    const struct lab_node *g = lab_topo_find(topo, "g");
+    assert_int_equal(g->vcpus, 2);
+    assert_string_equal(g->nic, "e1000");
+    assert_string_equal(lab_topo_find(topo, "sw")->controllers[0], "c");
+    assert_null(lab_topo_find(topo, "zz"));
+    lab_topo_destroy(topo);
+}
+
+/* Parses TEXT, expects refusal with an error containing WANT. */
+static void
+expect_error(const char *text, const char *want)
+{
+    struct lab_topo *topo = (void *) 1;
+    char *err = NULL;
+    assert_int_equal(lab_topo_parse("bad.yml", text, strlen(text), &topo, &err), -EINVAL);
+    assert_null(topo);
+    assert_non_null(err);
+    if (!strstr(err, want)) {
+        fprintf(stderr, "wanted '%s' in:\n%s", want, err);
+        fail();
+    }
+    free(err);
+}
+
+static void
+test_errors(void **state)
+{
+    (void) state;
+    expect_error("name: x\nnodes:\n  a: { kind: router }\n",
+                 "bad.yml:3: node a: unknown node kind 'router'");
+    expect_error("name: x\nnodes:\n  a: { kind: host }\nlinks:\n  - endpoints: [a:eth1, z:eth1]\n",
+                 "bad.yml:5: link to a missing node 'z'");
+    expect_error("name: x\nnodes:\n  a: { kind: host, addresses: { eth1: 10.0.0.1/24 } }\n"
+                 "  b: { kind: host, addresses: { eth1: 10.0.0.1/24 } }\n"
+                 "links:\n  - endpoints: [a:eth1, b:eth1]\n",
+                 "bad.yml:4: duplicate address 10.0.0.1 (also on a:eth1, line 3)");
+    expect_error("name: x\nnodes:\n  a:\n    kind: host\n    addresses:\n      eth1: 10.0.0.1/33\n"
+                 "links:\n  - endpoints: [a:eth1, a:eth2]\n",
+                 "bad.yml:6: node a: bad prefix '10.0.0.1/33'");
+    expect_error("name: x\nnodes:\n  a: { kind: host, addresses: { eth1: 10.0.0.300/24 } }\n",
+                 "bad.yml:3: node a: bad prefix");
+    expect_error("name: x\nnodes:\n  a: { kind: host, addresses: { eth9: 10.0.0.1/24 } }\n",
+                 "interface 'eth9', which the node does not have");
+    expect_error("name: x\nnodes:\n  a: { kind: host }\n  b: { kind: host }\nlinks:\n"
+                 "  - endpoints: [a:eth1, b:eth1]\n  - endpoints: [a:eth1, b:eth2]\n",
+                 "bad.yml:7: interface a:eth1 used twice");
+    expect_error("name: x\nnodes:\n  a: { kind: host, colour: red }\n",
+                 "bad.yml:3: unknown key 'colour' in a node");
+    expect_error("nodes:\n  a: { kind: host }\n", "bad.yml:1: the topology has no name");
+    expect_error("name: x\nnodes:\n  a: { kind: host }\n  a: { kind: host }\n",
+                 "bad.yml:4: key 'a' given twice");
+    expect_error("name: x\nnodes:\n  a: { kind: host\n", "bad.yml:4: YAML syntax");
+    expect_error("name: x\nnodes:\n  s: { kind: plural-switch, controllers: [a] }\n"
+                 "  a: { kind: host }\n", "controller 'a' is not a controller node");
+    expect_error("name: x\nnodes:\n  c: { kind: controller, app: nox }\n",
+                 "bad.yml:3: node c: controller needs app");
+    expect_error("name: x\nnodes:\n  g: { kind: vm }\n  h: { kind: vm }\nlinks:\n"
+                 "  - endpoints: [g:eth0, h:eth0]\n",
+                 "bad.yml:6: a link between two vms is not supported");
+    expect_error("name: x\nnodes:\n  b: { kind: container, memory: lots }\n",
+                 "bad.yml:3: node b: bad memory size 'lots'");
+    expect_error("name: x\nnodes:\n  b: { kind: host, cpus: \"3-1\" }\n",
+                 "bad.yml:3: node b: bad CPU list '3-1'");
+    expect_error("name: x\nnodes:\n  b: { kind: host }\nlinks:\n"
+                 "  - endpoints: [b:averyveryverylongname, b:eth1]\n",
+                 "bad interface name 'averyveryverylongname'");
+    expect_error("name: Bad_Name\nnodes:\n  b: { kind: host }\n", "bad.yml:1: bad lab name");
+    /* Every error is reported, not only the first. */
+    const char *two = "name: x\nnodes:\n  a: { kind: foo }\n  b: { kind: bar }\n";
+    struct lab_topo *topo;
+    char *err;
+    assert_int_equal(lab_topo_parse("f", two, strlen(two), &topo, &err), -EINVAL);
+    assert_non_null(strstr(err, "f:3:"));
+    assert_non_null(strstr(err, "f:4:"));
+    free(err);
+}
+
+static void
+test_sizes(void **state)
+{
+    (void) state;
+    uint64_t v;
+    assert_int_equal(lab_parse_size("512M", &v), 0);
+    assert_int_equal(v, 512u << 20);
+    assert_int_equal(lab_parse_size("2G", &v), 0);
+    assert_int_equal(v, 2ULL << 30);
+    assert_int_equal(lab_parse_size("100", &v), 0);
+    assert_int_equal(v, 100);
+    assert_int_equal(lab_parse_size("1GiB", &v), 0);
+    assert_int_equal(lab_parse_size("1X", &v), -EINVAL);
+    assert_int_equal(lab_parse_size("-1", &v), -EINVAL);
+    assert_int_equal(lab_parse_cpus("0-2,5", &v), 0);
+    assert_int_equal(v, 0x27);
+    assert_int_equal(lab_parse_cpus("64", &v), -EINVAL);
+    assert_int_equal(lab_parse_cpus("1,", &v), -EINVAL);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_sizes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
