@@ -17,6 +17,7 @@ struct command_group {
 extern const struct command_group switch_command_group;
 extern const struct command_group bench_command_group;
 extern const struct command_group ctl_command_group;
+extern const struct command_group pki_command_group;
 
 #define EXIT_USAGE 2
 
