@@ -133,7 +133,8 @@ run(int argc, char *argv[])
             if (n_operands > 1) {
                 printf("%s%s:\n", i ? "\n" : "", operands[i]);
             }
-            if (report(pki_show(operands[i], stdout, &err), err)) {
+            int error = pki_show(operands[i], stdout, &err);
+            if (report(error, err)) {
                 status = 1;
             }
             err = NULL;
