@@ -128,7 +128,8 @@ gen_help(void)
            "Sends Ethernet/IPv4/UDP frames of BYTES (60..9000, no FCS; default 60)\n"
            "carrying plural's marker (magic, sequence, timestamp), as fast as\n"
            "possible or at --rate PPS, for --duration S (default 10) or --count N\n"
-           "frames (whichever ends first).  Prints TX every --interval (1 s) and a\n"
+           "frames (whichever ends first), --batch frames per kernel call (1024).\n"
+           "Prints TX every --interval (1 s) and a\n"
            "total; back-pressure is waited out and counted.  Needs root.\n");
 }
 

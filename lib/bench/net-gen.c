@@ -31,7 +31,7 @@ net_gen_config_init(struct net_gen_config *c)
     net_frame_spec_init(&c->spec);
     c->src_mac_from_dev = true;
     c->duration_ms = 10000;
-    c->batch = 256;
+    c->batch = 1024;
     c->method = NET_TX_RING;
     c->report_interval_ms = 1000;
 }

@@ -58,7 +58,7 @@ struct net_gen_result {
 };
 
 /* Fills `config` with defaults: no device, default frame spec, source MAC
- * from the device, unpaced, 10 s, batch 256, ring, 1 s reports, no output. */
+ * from the device, unpaced, 10 s, batch 1024, ring, 1 s reports, no output. */
 void net_gen_config_init(struct net_gen_config *);
 
 /* Runs the generator.  `result` is always initialized (free its series with
