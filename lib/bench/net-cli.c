@@ -129,8 +129,8 @@ gen_help(void)
            "carrying plural's marker (magic, sequence, timestamp), as fast as\n"
            "possible or at --rate PPS, for --duration S (default 10) or --count N\n"
            "frames (whichever ends first), --batch frames per kernel call (1024).\n"
-           "Prints TX every --interval (1 s) and a\n"
-           "total; back-pressure is waited out and counted.  Needs root.\n");
+           "Prints TX every --interval (1 s) and a total; back-pressure is waited\n"
+           "out and counted.  Needs root.\n");
 }
 
 static const struct option gen_options[] = {
