@@ -15,9 +15,10 @@
  *   from the statistics; the figure of merit is the best rate
  *   (bytes / minimum time, in MB/s = 10^6 bytes/s), with average, minimum
  *   and maximum time reported as STREAM does.
- * - Timer check: the granularity (smallest observed non-zero step of the
- *   clock) is measured, and each kernel's minimum time should span at least
- *   20 ticks; bench_stream_run() reports whether it did.
+ * - Timer check: the granularity is estimated as STREAM does (smallest
+ *   difference of 20 successive readings at least 1 us apart, so 1 us at
+ *   best), and each kernel's minimum time should span at least 20 ticks;
+ *   bench_stream_run() reports whether it did.
  * - Validation: the expected final value of each array is computed by
  *   replaying the same operations on scalars; the average absolute error of
  *   each array, relative to that value, must stay below 1e-13.
