@@ -566,6 +566,12 @@ router_configure(struct ctl_app *app, const char *path, char **errp)
     if (r) {
         return r;
     }
+    if (!cfg.n_ifaces) {
+        *errp = xasprintf("%s: no interface defined (a router needs at least one "
+                          "`interface NAME port N mac MAC ip A.B.C.D/LEN` line)", path);
+        router_config_uninit(&cfg);
+        return -EINVAL;
+    }
     load_config(rt, &cfg);
     return 0;
 }
@@ -578,6 +584,11 @@ router_reconfigure(struct ctl_app *app, const char *path, char **errp)
     int r = router_config_read(path, &cfg, errp);
     if (r) {
         return r;
+    }
+    if (!cfg.n_ifaces) {
+        *errp = xasprintf("%s: no interface defined", path);
+        router_config_uninit(&cfg);
+        return -EINVAL;
     }
     /* Keep run-time routes that still resolve. */
     struct route *keep = NULL;
