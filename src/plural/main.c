@@ -10,6 +10,7 @@ static const struct command_group *const groups[] = {
     &bench_command_group,
     &ctl_command_group,
     &pki_command_group,
+    &slice_command_group,
 };
 
 static void

@@ -1,0 +1,161 @@
+/* plural-slicer — shares OpenFlow 1.0 switches among slices, each with its
+ * own controller and flowspace.  Parses options; slicer.c does the rest. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "net/event-loop.h"
+#include "plural-config.h"
+#include "slicer.h"
+#include "util/log.h"
+#include "util/util.h"
+
+static struct loop *main_loop;
+
+static void
+on_signal(int sig)
+{
+    (void) sig;
+    loop_stop(main_loop);
+}
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+"usage: plural-slicer --listen PSTREAM... [--config FILE] [--state FILE]\n"
+"                     [--ctl PATH] [options]\n"
+"\n"
+"Switches connect to the slicer as their controller; the slicer connects to\n"
+"each slice's controller and shows it the switch restricted to the slice's\n"
+"ports and flowspace (see docs/slicer.md).\n"
+"\n"
+"  --listen PSTREAM      accept switches on ptcp:PORT[:IP] or punix:PATH (repeatable)\n"
+"  --config FILE         initial slices, JSON {\"slices\": [...]} (used when the\n"
+"                        state file does not exist yet)\n"
+"  --state FILE          slices saved after every change and reloaded at start\n"
+"  --ctl PATH            control socket for `plural slice --ctl PATH ...`\n"
+"  --probe-interval MS   echo keepalive towards controllers (default 5000, 0 off)\n"
+"  --log-level [MODULE:]LEVEL   err, warn, info, dbg (repeatable)\n"
+"  --log-file FILE       log there instead of stderr\n"
+"  -h, --help            this help;  -V, --version\n"
+"\n"
+"Exit status: 0 stopped by a signal, 1 failure, 2 usage error.\n");
+}
+
+static int
+set_log_level(const char *arg)
+{
+    char *copy = xstrdup(arg);
+    char *colon = strchr(copy, ':');
+    const char *module = "ALL", *level = copy;
+    if (colon) {
+        *colon = 0;
+        module = copy;
+        level = colon + 1;
+    }
+    enum log_level l;
+    int r = log_level_from_string(level, &l);
+    if (!r) {
+        r = log_set_level(module, l);
+    }
+    free(copy);
+    return r;
+}
+
+int
+main(int argc, char *argv[])
+{
+    enum { OPT_PROBE = 256, OPT_LOG_LEVEL, OPT_LOG_FILE, OPT_STATE };
+    static const struct option long_options[] = {
+        { "listen", required_argument, NULL, 'l' },
+        { "config", required_argument, NULL, 'c' },
+        { "state", required_argument, NULL, OPT_STATE },
+        { "ctl", required_argument, NULL, 's' },
+        { "probe-interval", required_argument, NULL, OPT_PROBE },
+        { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+        { "log-file", required_argument, NULL, OPT_LOG_FILE },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct slicer_options opts = { .probe_interval_ms = 5000 };
+    const char **listen = xcalloc((size_t) argc, sizeof *listen);
+    uint64_t v;
+    int c;
+
+    util_set_program_name(argv[0]);
+    while ((c = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'l': listen[opts.n_listen++] = optarg; break;
+        case 'c': opts.config = optarg; break;
+        case OPT_STATE: opts.state = optarg; break;
+        case 's': opts.ctl_path = optarg; break;
+        case OPT_PROBE:
+            if (str_to_u64(optarg, 0, 3600000, &v)) {
+                fprintf(stderr, "plural-slicer: bad --probe-interval \"%s\" (0-3600000 ms)\n", optarg);
+                free(listen);
+                return 2;
+            }
+            opts.probe_interval_ms = (uint32_t) v;
+            break;
+        case OPT_LOG_LEVEL:
+            if (set_log_level(optarg)) {
+                fprintf(stderr, "plural-slicer: bad --log-level \"%s\" ([MODULE:]err|warn|info|dbg)\n", optarg);
+                free(listen);
+                return 2;
+            }
+            break;
+        case OPT_LOG_FILE:
+            if (log_set_file(optarg)) {
+                fprintf(stderr, "plural-slicer: cannot open log file %s\n", optarg);
+                free(listen);
+                return 1;
+            }
+            break;
+        case 'h': usage(stdout); free(listen); return 0;
+        case 'V': printf("plural-slicer %s\n", PLURAL_VERSION); free(listen); return 0;
+        default:
+            fprintf(stderr, "plural-slicer: see --help\n");
+            free(listen);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "plural-slicer: unexpected argument \"%s\" (see --help)\n", argv[optind]);
+        free(listen);
+        return 2;
+    }
+    if (!opts.n_listen) {
+        fprintf(stderr, "plural-slicer: give at least one --listen PSTREAM\n");
+        free(listen);
+        return 2;
+    }
+    opts.listen = listen;
+
+    main_loop = loop_create();
+    struct slicer *slicer;
+    char *err = NULL;
+    int r = slicer_create(main_loop, &opts, &slicer, &err);
+    if (r) {
+        fprintf(stderr, "plural-slicer: %s\n", err ? err : strerror(-r));
+        free(err);
+        loop_destroy(main_loop);
+        free(listen);
+        return 1;
+    }
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    uint16_t port = slicer_listen_port(slicer);
+    if (port) {
+        fprintf(stderr, "plural-slicer: listening for switches on TCP port %u\n", port);
+    }
+    loop_run(main_loop);
+    slicer_destroy(slicer);
+    loop_destroy(main_loop);
+    free(listen);
+    return 0;
+}

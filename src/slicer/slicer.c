@@ -1,0 +1,1424 @@
+/* slicer — the proxy core; see slicer.h. */
+#include "slicer.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "net/event-loop.h"
+#include "net/of-conn.h"
+#include "net/rconn.h"
+#include "net/stream.h"
+#include "ofp/ofp-msgs.h"
+#include "slice/flow-track.h"
+#include "slice/rewrite.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/hash.h"
+#include "util/hmap.h"
+#include "util/log.h"
+#include "util/util.h"
+
+LOG_MODULE(slicer);
+
+#define XID_MAX_AGE_MS 30000        /* Forget unanswered requests after. */
+#define BUFFER_MAX_AGE_MS 5000      /* A switch keeps a buffer ~this long. */
+#define HOUSEKEEPING_MS 1000
+
+enum xid_kind {
+    XID_PLAIN,                  /* Reply goes back as is. */
+    XID_FLOW_STATS,             /* Filter entries to the slice. */
+    XID_AGGREGATE,              /* Sum the slice's flow stats. */
+    XID_PORT_STATS,             /* Filter to the slice's ports. */
+    XID_QUEUE_STATS,
+    XID_TABLE_STATS,            /* active_count := the slice's flows. */
+};
+
+struct xid_entry {
+    struct hmap_node node;      /* In sw->xids, by new_xid. */
+    uint32_t new_xid;
+    uint32_t orig_xid;
+    struct slice_conn *sc;
+    enum xid_kind kind;
+    uint64_t created_ms;
+    struct ofp_aggregate_stats_h agg;
+};
+
+struct tracked_buffer {
+    uint32_t buffer_id;
+    uint64_t created_ms;
+    struct ofp_match_h match;   /* The buffered frame. */
+};
+
+/* One slice's view of one switch. */
+struct slice_conn {
+    struct sw *sw;
+    struct slice *slice;
+    struct rconn *rconn;
+    struct flow_track flows;
+    struct tracked_buffer *buffers;
+    size_t n_buffers;
+    uint16_t config_flags;
+    uint16_t miss_send_len;
+};
+
+struct sw {
+    struct slicer *slicer;
+    struct of_conn *conn;
+    char *name;
+    bool ready;                 /* FEATURES_REPLY received. */
+    uint64_t dpid;
+    struct ofp_msg features;    /* Owned copy (ports array). */
+    struct slice_conn **conns;  /* Parallel to slicer->slices. */
+    uint32_t next_xid;
+    struct hmap xids;
+    uint64_t rx_msgs, tx_msgs, decode_errors;
+};
+
+struct slicer {
+    struct loop *loop;
+    struct pstream **pstreams;
+    size_t n_pstreams;
+    struct slice **slices;
+    size_t n_slices;
+    struct sw **sws;
+    size_t n_sws;
+    char *state_path;
+    char *switch_ctl;
+    uint32_t probe_interval_ms;
+    uint64_t housekeeping_timer;
+    void *ctl;                  /* struct ctl_server (slicer-ctl.c). */
+};
+
+static const struct rconn_callbacks slice_conn_cbs;
+static const struct of_conn_callbacks sw_cbs;
+
+/* ---- Helpers. ---- */
+
+static void
+send_msg_to(struct rconn *rc, const struct ofp_msg *msg)
+{
+    struct buf *b = buf_new(128);
+    ofp_encode(msg, b);
+    rconn_send(rc, b);
+}
+
+static void
+sc_send(struct slice_conn *sc, const struct ofp_msg *msg)
+{
+    if (sc->rconn) {
+        send_msg_to(sc->rconn, msg);
+    }
+}
+
+static void
+sw_send(struct sw *sw, const struct ofp_msg *msg)
+{
+    struct buf *b = buf_new(128);
+    ofp_encode(msg, b);
+    sw->tx_msgs++;
+    of_conn_send(sw->conn, b);
+}
+
+static void
+sc_send_error(struct slice_conn *sc, struct ofp_error error,
+              const struct buf *offending)
+{
+    struct ofp_msg m;
+    ofp_make_error(&m, error, offending->data, offending->size);
+    sc_send(sc, &m);
+    ofp_msg_uninit(&m);
+}
+
+static size_t
+slice_index(const struct slicer *s, const struct slice *slice)
+{
+    for (size_t i = 0; i < s->n_slices; i++) {
+        if (s->slices[i] == slice) {
+            return i;
+        }
+    }
+    BUG_ON(true);
+    return 0;
+}
+
+/* ---- xid translation. ---- */
+
+static struct xid_entry *
+xid_register(struct sw *sw, struct slice_conn *sc, uint32_t orig_xid,
+             enum xid_kind kind)
+{
+    struct xid_entry *x = xzalloc(sizeof *x);
+    do {
+        x->new_xid = sw->next_xid++;
+    } while (x->new_xid == 0);
+    x->orig_xid = orig_xid;
+    x->sc = sc;
+    x->kind = kind;
+    x->created_ms = clock_now_ms();
+    hmap_insert(&sw->xids, &x->node, hash_int(x->new_xid, 0));
+    return x;
+}
+
+static struct xid_entry *
+xid_find(const struct sw *sw, uint32_t xid)
+{
+    struct xid_entry *x;
+    HMAP_FOR_EACH_WITH_HASH (x, node, hash_int(xid, 0), &sw->xids) {
+        if (x->new_xid == xid) {
+            return x;
+        }
+    }
+    return NULL;
+}
+
+static void
+xid_remove(struct sw *sw, struct xid_entry *x)
+{
+    hmap_remove(&sw->xids, &x->node);
+    free(x);
+}
+
+static void
+xids_forget_sc(struct sw *sw, const struct slice_conn *sc)
+{
+    struct xid_entry *x;
+    HMAP_FOR_EACH (x, node, &sw->xids) {
+        if (!sc || x->sc == sc) {
+            xid_remove(sw, x);
+        }
+    }
+}
+
+/* ---- Buffers. ---- */
+
+static size_t
+buffer_quota(const struct slice *slice)
+{
+    return slice->def->limits.max_buffers ? slice->def->limits.max_buffers
+                                          : SLICE_DEFAULT_MAX_BUFFERS;
+}
+
+static void
+buffers_expire(struct slice_conn *sc, uint64_t now)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < sc->n_buffers; i++) {
+        if (now - sc->buffers[i].created_ms < BUFFER_MAX_AGE_MS) {
+            sc->buffers[k++] = sc->buffers[i];
+        }
+    }
+    sc->n_buffers = k;
+}
+
+static bool
+buffer_grant(struct slice_conn *sc, uint32_t buffer_id,
+             const struct ofp_match_h *match)
+{
+    uint64_t now = clock_now_ms();
+    size_t quota = buffer_quota(sc->slice);
+    buffers_expire(sc, now);
+    if (sc->n_buffers >= quota) {
+        return false;
+    }
+    sc->buffers = xrealloc(sc->buffers, (sc->n_buffers + 1) * sizeof *sc->buffers);
+    sc->buffers[sc->n_buffers++] = (struct tracked_buffer) {
+        .buffer_id = buffer_id, .created_ms = now, .match = *match,
+    };
+    return true;
+}
+
+/* Takes the slice's claim on buffer_id; false if it never had one. */
+static bool
+buffer_take(struct slice_conn *sc, uint32_t buffer_id, struct ofp_match_h *match)
+{
+    for (size_t i = 0; i < sc->n_buffers; i++) {
+        if (sc->buffers[i].buffer_id == buffer_id) {
+            *match = sc->buffers[i].match;
+            sc->buffers[i] = sc->buffers[--sc->n_buffers];
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- Slice connections. ---- */
+
+static struct rconn *
+open_rconn(struct slice_conn *sc)
+{
+    struct slicer *s = sc->sw->slicer;
+    struct rconn_config cfg = {
+        .backoff_min_ms = 200, .backoff_max_ms = 2000,
+        .probe_interval_ms = s->probe_interval_ms, .answer_echo = true,
+    };
+    struct rconn *rc = NULL;
+    char *err = NULL;
+    if (rconn_create(s->loop, sc->slice->def->controller, &cfg, &slice_conn_cbs,
+                     sc, &rc, &err)) {
+        LOG_WARN("slice %s: controller %s: %s", sc->slice->def->name,
+                 sc->slice->def->controller, err ? err : "bad target");
+        free(err);
+        return NULL;
+    }
+    return rc;
+}
+
+static struct slice_conn *
+slice_conn_create(struct sw *sw, struct slice *slice)
+{
+    struct slice_conn *sc = xzalloc(sizeof *sc);
+    sc->sw = sw;
+    sc->slice = slice;
+    sc->miss_send_len = 128;
+    flow_track_init(&sc->flows);
+    sc->rconn = open_rconn(sc);
+    return sc;
+}
+
+static void
+slice_conn_destroy(struct slice_conn *sc)
+{
+    if (sc) {
+        xids_forget_sc(sc->sw, sc);
+        rconn_destroy(sc->rconn);
+        flow_track_destroy(&sc->flows);
+        free(sc->buffers);
+        free(sc);
+    }
+}
+
+static void
+sc_on_connected(struct rconn *rc, void *aux)
+{
+    struct slice_conn *sc = aux;
+    struct ofp_msg hello;
+    (void) rc;
+    ofp_make_hello(&hello, 0);
+    sc_send(sc, &hello);
+    LOG_INFO("slice %s: controller %s connected for switch %016"PRIx64,
+             sc->slice->def->name, sc->slice->def->controller, sc->sw->dpid);
+}
+
+/* FEATURES_REPLY as the slice sees it: only its ports. */
+static void
+send_features(struct slice_conn *sc, uint32_t xid)
+{
+    const struct ofp_features_reply *f = &sc->sw->features.features;
+    struct ofp_port_h *ports = xcalloc(f->n_ports + 1, sizeof *ports);
+    size_t n = 0;
+    for (size_t i = 0; i < f->n_ports; i++) {
+        if (f->ports[i].port_no >= OFPP_MAX
+            || slice_def_has_port(sc->slice->def, f->ports[i].port_no)) {
+            ports[n++] = f->ports[i];
+        }
+    }
+    struct ofp_msg m;
+    ofp_make_features_reply(&m, xid, f->datapath_id, f->n_buffers, f->n_tables,
+                            f->capabilities, f->actions, ports, n);
+    sc_send(sc, &m);
+    ofp_msg_uninit(&m);
+    free(ports);
+}
+
+static bool
+take_token(struct slice_conn *sc)
+{
+    struct slice *slice = sc->slice;
+    if (token_bucket_take(&slice->bucket, 1, clock_now_ms())) {
+        return true;
+    }
+    slice->counters.rate_dropped++;
+    return false;
+}
+
+static void
+handle_flow_mod(struct slice_conn *sc, const struct ofp_msg *msg,
+                const struct buf *raw)
+{
+    struct slice *slice = sc->slice;
+    struct slice_counters *c = &slice->counters;
+    const struct ofp_flow_mod_h *fm = &msg->flow_mod;
+    struct ofp_match_h buffered;
+    bool has_buffer = fm->buffer_id != OFP_NO_BUFFER;
+    struct ofp_flow_mod_h *out;
+    size_t n;
+    struct ofp_error err;
+
+    c->flow_mods++;
+    if (has_buffer && !buffer_take(sc, fm->buffer_id, &buffered)) {
+        c->buffer_refused++;
+        sc_send_error(sc, OFP_ERROR(OFPET_BAD_REQUEST, OFPBRC_BUFFER_UNKNOWN), raw);
+        return;
+    }
+    if (slice_rewrite_flow_mod(slice->def, sc->sw->dpid, fm, &out, &n, &err)) {
+        c->flow_mods_refused++;
+        sc_send_error(sc, err, raw);
+        return;
+    }
+    /* Flow-entry quota, before anything is sent. */
+    uint32_t max = slice->def->limits.max_flows;
+    if (max) {
+        size_t new_entries = 0;
+        for (size_t i = 0; i < n; i++) {
+            new_entries += flow_track_would_add(&sc->flows, out[i].command,
+                                                &out[i].match, out[i].priority);
+        }
+        if (new_entries && flow_track_count(&sc->flows) + new_entries > max) {
+            c->flow_limit_refused++;
+            sc_send_error(sc, OFP_ERROR(OFPET_FLOW_MOD_FAILED, OFPFMFC_ALL_TABLES_FULL), raw);
+            slice_flow_mods_free(out, n);
+            return;
+        }
+    }
+    bool buffer_used = false;
+    for (size_t i = 0; i < n; i++) {
+        struct ofp_msg m;
+        ofp_msg_init(&m, OFPT_FLOW_MOD, xid_register(sc->sw, sc, msg->xid, XID_PLAIN)->new_xid);
+        m.flow_mod = out[i];
+        m.flow_mod.buffer_id = OFP_NO_BUFFER;
+        if (has_buffer && !buffer_used && ofp_match_covers(&out[i].match, &buffered)) {
+            m.flow_mod.buffer_id = fm->buffer_id;
+            buffer_used = true;
+        }
+        flow_track_apply(&sc->flows, out[i].command, &out[i].match, out[i].priority,
+                         (fm->flags & OFPFF_SEND_FLOW_REM) != 0);
+        sw_send(sc->sw, &m);
+        c->flow_mods_sent++;
+    }
+    slice_flow_mods_free(out, n);
+}
+
+static void
+handle_packet_out(struct slice_conn *sc, const struct ofp_msg *msg,
+                  const struct buf *raw)
+{
+    struct slice *slice = sc->slice;
+    struct slice_counters *c = &slice->counters;
+    const struct ofp_packet_out_h *po = &msg->packet_out;
+    struct ofp_match_h frame;
+    bool have_frame = false, lldp = false;
+    struct ofp_action *acts = NULL;
+    size_t n_acts = 0;
+    struct ofp_error err;
+    struct buf tagged = BUF_EMPTY;
+
+    c->packet_outs++;
+    if (po->buffer_id != OFP_NO_BUFFER) {
+        if (!buffer_take(sc, po->buffer_id, &frame)) {
+            c->buffer_refused++;
+            sc_send_error(sc, OFP_ERROR(OFPET_BAD_REQUEST, OFPBRC_BUFFER_UNKNOWN), raw);
+            return;
+        }
+        have_frame = true;
+    } else {
+        have_frame = slice_frame_match(po->data.data, po->data.len, po->in_port, &frame);
+        lldp = have_frame && slice_frame_is_lldp(po->data.data, po->data.len);
+    }
+    int r;
+    if (lldp) {
+        /* Topology discovery: allowed on the slice's ports whatever the
+         * flowspace, tagged so the PACKET_IN comes back to this slice. */
+        struct fs_entry everything = { .dpid = FS_DPID_ANY,
+                                       .perms = FS_PERM_READ | FS_PERM_WRITE };
+        ofp_match_init_catchall(&everything.region.match);
+        struct slice_def view = *slice->def;
+        view.entries = &everything;
+        view.n_entries = 1;
+        r = slice_check_packet_out(&view, sc->sw->dpid, po, &frame, &acts, &n_acts, &err);
+        slice_lldp_tag(po->data.data, po->data.len, slice->def->name, &tagged);
+    } else {
+        r = slice_check_packet_out(slice->def, sc->sw->dpid, po,
+                                   have_frame ? &frame : NULL, &acts, &n_acts, &err);
+    }
+    if (r) {
+        c->packet_outs_refused++;
+        sc_send_error(sc, err, raw);
+        buf_uninit(&tagged);
+        return;
+    }
+    struct ofp_msg m;
+    ofp_msg_init(&m, OFPT_PACKET_OUT, xid_register(sc->sw, sc, msg->xid, XID_PLAIN)->new_xid);
+    m.packet_out = *po;
+    m.packet_out.actions = acts;
+    m.packet_out.n_actions = n_acts;
+    if (lldp) {
+        m.packet_out.data.data = tagged.data;
+        m.packet_out.data.len = tagged.size;
+    }
+    sw_send(sc->sw, &m);
+    free(acts);
+    buf_uninit(&tagged);
+}
+
+static void
+handle_stats_request(struct slice_conn *sc, const struct ofp_msg *msg,
+                     const struct buf *raw)
+{
+    const struct ofp_stats_request_h *sr = &msg->stats_request;
+    struct slice_def *def = sc->slice->def;
+    struct ofp_msg m = *msg;
+    enum xid_kind kind = XID_PLAIN;
+
+    sc->slice->counters.stats_requests++;
+    switch (sr->type) {
+    case OFPST_FLOW:
+        kind = XID_FLOW_STATS;
+        break;
+    case OFPST_AGGREGATE:
+        /* Asked as flow stats so that only the slice's flows are summed. */
+        kind = XID_AGGREGATE;
+        m.stats_request.type = OFPST_FLOW;
+        break;
+    case OFPST_PORT:
+        if (sr->port.port_no != OFPP_NONE && sr->port.port_no < OFPP_MAX
+            && !slice_def_has_port(def, sr->port.port_no)) {
+            goto eperm;
+        }
+        kind = XID_PORT_STATS;
+        break;
+    case OFPST_QUEUE:
+        if (sr->queue.port_no < OFPP_MAX && !slice_def_has_port(def, sr->queue.port_no)) {
+            goto eperm;
+        }
+        kind = XID_QUEUE_STATS;
+        break;
+    case OFPST_TABLE:
+        kind = XID_TABLE_STATS;
+        break;
+    default:
+        break;
+    }
+    m.xid = xid_register(sc->sw, sc, msg->xid, kind)->new_xid;
+    sw_send(sc->sw, &m);
+    return;
+eperm:
+    sc->slice->counters.other_refused++;
+    sc_send_error(sc, OFP_ERROR(OFPET_BAD_REQUEST, OFPBRC_EPERM), raw);
+}
+
+/* A message from a slice's controller. */
+static void
+sc_on_message(struct rconn *rc, struct buf *raw, void *aux)
+{
+    struct slice_conn *sc = aux;
+    struct slice *slice = sc->slice;
+    struct ofp_msg msg;
+    struct ofp_error err;
+    (void) rc;
+
+    slice->counters.rx_msgs++;
+    if (!sc->sw->ready) {
+        buf_delete(raw);
+        return;
+    }
+    if (ofp_decode(raw->data, raw->size, &msg, &err)) {
+        LOG_PEER("slice %s: undecodable message from controller", slice->def->name);
+        sc_send_error(sc, err, raw);
+        buf_delete(raw);
+        return;
+    }
+    switch (msg.type) {
+    case OFPT_HELLO:
+    case OFPT_ECHO_REQUEST:     /* rconn answers. */
+    case OFPT_ECHO_REPLY:
+        break;
+    case OFPT_FEATURES_REQUEST:
+        send_features(sc, msg.xid);
+        break;
+    case OFPT_GET_CONFIG_REQUEST: {
+        struct ofp_msg m;
+        ofp_make_config_reply(&m, msg.xid, sc->config_flags, sc->miss_send_len);
+        sc_send(sc, &m);
+        break;
+    }
+    case OFPT_SET_CONFIG:
+        sc->config_flags = msg.config.flags;
+        sc->miss_send_len = msg.config.miss_send_len;
+        break;
+    case OFPT_FLOW_MOD:
+        if (take_token(sc)) {
+            handle_flow_mod(sc, &msg, raw);
+        }
+        break;
+    case OFPT_PACKET_OUT:
+        if (take_token(sc)) {
+            handle_packet_out(sc, &msg, raw);
+        }
+        break;
+    case OFPT_PORT_MOD:
+        if (!take_token(sc)) {
+            break;
+        }
+        if (msg.port_mod.port_no >= OFPP_MAX
+            || !slice_def_has_port(slice->def, msg.port_mod.port_no)) {
+            slice->counters.other_refused++;
+            sc_send_error(sc, OFP_ERROR(OFPET_BAD_REQUEST, OFPBRC_EPERM), raw);
+            break;
+        }
+        msg.xid = xid_register(sc->sw, sc, msg.xid, XID_PLAIN)->new_xid;
+        sw_send(sc->sw, &msg);
+        break;
+    case OFPT_STATS_REQUEST:
+        if (take_token(sc)) {
+            handle_stats_request(sc, &msg, raw);
+        }
+        break;
+    case OFPT_QUEUE_GET_CONFIG_REQUEST:
+        if (msg.queue_get_config_request.port < OFPP_MAX
+            && !slice_def_has_port(slice->def, msg.queue_get_config_request.port)) {
+            slice->counters.other_refused++;
+            sc_send_error(sc, OFP_ERROR(OFPET_QUEUE_OP_FAILED, OFPQOFC_EPERM), raw);
+            break;
+        }
+        /* Fall through. */
+    case OFPT_BARRIER_REQUEST:
+        if (take_token(sc)) {
+            msg.xid = xid_register(sc->sw, sc, msg.xid, XID_PLAIN)->new_xid;
+            sw_send(sc->sw, &msg);
+        }
+        break;
+    case OFPT_VENDOR:
+        slice->counters.other_refused++;
+        sc_send_error(sc, OFP_ERROR(OFPET_BAD_REQUEST, OFPBRC_BAD_VENDOR), raw);
+        break;
+    default:
+        LOG_PEER("slice %s: controller sent %s", slice->def->name,
+                 ofp_type_name(msg.type) ? ofp_type_name(msg.type) : "?");
+        slice->counters.other_refused++;
+        sc_send_error(sc, OFP_ERROR(OFPET_BAD_REQUEST, OFPBRC_BAD_TYPE), raw);
+        break;
+    }
+    ofp_msg_uninit(&msg);
+    buf_delete(raw);
+}
+
+static void
+sc_on_disconnected(struct rconn *rc, int error, void *aux)
+{
+    struct slice_conn *sc = aux;
+    (void) rc;
+    LOG_INFO("slice %s: controller %s disconnected (%s)", sc->slice->def->name,
+             sc->slice->def->controller, error ? strerror(-error) : "closed");
+    /* Buffers granted to the old connection mean nothing to a new one. */
+    sc->n_buffers = 0;
+    sc->miss_send_len = 128;
+    sc->config_flags = 0;
+}
+
+static const struct rconn_callbacks slice_conn_cbs = {
+    .on_connected = sc_on_connected,
+    .on_message = sc_on_message,
+    .on_disconnected = sc_on_disconnected,
+};
+
+/* ---- Switches. ---- */
+
+static void
+sw_destroy(struct sw *sw)
+{
+    if (!sw) {
+        return;
+    }
+    struct slicer *s = sw->slicer;
+    for (size_t i = 0; i < s->n_slices && sw->conns; i++) {
+        slice_conn_destroy(sw->conns[i]);
+    }
+    free(sw->conns);
+    xids_forget_sc(sw, NULL);
+    hmap_destroy(&sw->xids);
+    of_conn_destroy(sw->conn);
+    ofp_msg_uninit(&sw->features);
+    free(sw->name);
+    free(sw);
+}
+
+static void
+sw_remove(struct sw *sw)
+{
+    struct slicer *s = sw->slicer;
+    for (size_t i = 0; i < s->n_sws; i++) {
+        if (s->sws[i] == sw) {
+            s->sws[i] = s->sws[--s->n_sws];
+            break;
+        }
+    }
+    sw_destroy(sw);
+}
+
+static void
+sw_ready(struct sw *sw, const struct ofp_msg *msg)
+{
+    struct slicer *s = sw->slicer;
+    ofp_msg_uninit(&sw->features);
+    ofp_make_features_reply(&sw->features, 0, msg->features.datapath_id,
+                            msg->features.n_buffers, msg->features.n_tables,
+                            msg->features.capabilities, msg->features.actions,
+                            msg->features.ports, msg->features.n_ports);
+    if (sw->ready) {
+        return;
+    }
+    sw->ready = true;
+    sw->dpid = msg->features.datapath_id;
+    LOG_INFO("switch %s: dpid %016"PRIx64", %zu ports", sw->name, sw->dpid,
+             msg->features.n_ports);
+    sw->conns = xcalloc(s->n_slices + 1, sizeof *sw->conns);
+    for (size_t i = 0; i < s->n_slices; i++) {
+        sw->conns[i] = slice_conn_create(sw, s->slices[i]);
+    }
+}
+
+static void
+deliver_packet_in(struct sw *sw, const struct ofp_msg *msg)
+{
+    struct slicer *s = sw->slicer;
+    const struct ofp_packet_in_h *pi = &msg->packet_in;
+    const uint8_t *data = pi->data.data;
+    size_t len = pi->data.len;
+    size_t *owners = xcalloc(s->n_slices + 1, sizeof *owners);
+    size_t n_owners = 0;
+    char lldp_slice[SLICE_NAME_MAX + 1];
+    size_t untagged_len;
+    struct ofp_match_h match;
+
+    if (slice_lldp_untag(data, len, lldp_slice, &untagged_len)) {
+        struct slice *owner = slicer_find_slice(s, lldp_slice);
+        len = untagged_len;
+        if (owner) {
+            owners[n_owners++] = slice_index(s, owner);
+        }
+        slice_frame_match(data, len, pi->in_port, &match);
+    } else if (slice_frame_match(data, len, pi->in_port, &match)) {
+        const struct slice_def **defs = xcalloc(s->n_slices + 1, sizeof *defs);
+        for (size_t i = 0; i < s->n_slices; i++) {
+            defs[i] = s->slices[i]->def;
+        }
+        n_owners = slice_classify(defs, s->n_slices, sw->dpid, &match, owners);
+        free(defs);
+    }
+    bool buffer_given = false;
+    for (size_t k = 0; k < n_owners; k++) {
+        struct slice_conn *sc = sw->conns[owners[k]];
+        if (!sc->rconn || !rconn_is_connected(sc->rconn)) {
+            continue;
+        }
+        uint32_t buffer_id = OFP_NO_BUFFER;
+        size_t send_len = len;
+        if (pi->buffer_id != OFP_NO_BUFFER && !buffer_given) {
+            if (buffer_grant(sc, pi->buffer_id, &match)) {
+                buffer_id = pi->buffer_id;
+                buffer_given = true;
+                send_len = MIN(len, (size_t) sc->miss_send_len);
+            } else {
+                sc->slice->counters.unbuffered++;
+            }
+        }
+        struct ofp_msg m;
+        ofp_make_packet_in(&m, buffer_id, pi->total_len, pi->in_port, pi->reason,
+                           data, send_len);
+        sc_send(sc, &m);
+        sc->slice->counters.packet_ins++;
+    }
+    free(owners);
+}
+
+static void
+deliver_flow_removed(struct sw *sw, const struct ofp_msg *msg)
+{
+    struct slicer *s = sw->slicer;
+    const struct ofp_flow_removed_h *fr = &msg->flow_removed;
+    for (size_t i = 0; i < s->n_slices; i++) {
+        bool wants;
+        if (flow_track_removed(&sw->conns[i]->flows, &fr->match, fr->priority, &wants)) {
+            if (wants) {
+                sc_send(sw->conns[i], msg);
+                s->slices[i]->counters.flow_removed++;
+            }
+            return;
+        }
+    }
+    /* Not tracked (installed before the slicer started): to its owners. */
+    for (size_t i = 0; i < s->n_slices; i++) {
+        if (slice_owns_match(s->slices[i]->def, sw->dpid, &fr->match)) {
+            sc_send(sw->conns[i], msg);
+            s->slices[i]->counters.flow_removed++;
+        }
+    }
+}
+
+static void
+deliver_port_status(struct sw *sw, const struct ofp_msg *msg)
+{
+    struct slicer *s = sw->slicer;
+    /* Keep the cached feature ports current. */
+    struct ofp_features_reply *f = &sw->features.features;
+    const struct ofp_port_h *p = &msg->port_status.desc;
+    size_t i;
+    for (i = 0; i < f->n_ports && f->ports[i].port_no != p->port_no; i++) {
+    }
+    if (msg->port_status.reason == OFPPR_DELETE) {
+        if (i < f->n_ports) {
+            f->ports[i] = f->ports[--f->n_ports];
+        }
+    } else if (i < f->n_ports) {
+        f->ports[i] = *p;
+    } else {
+        f->ports = xrealloc(f->ports, (f->n_ports + 1) * sizeof *f->ports);
+        f->ports[f->n_ports++] = *p;
+    }
+    for (size_t k = 0; k < s->n_slices; k++) {
+        if (p->port_no >= OFPP_MAX || slice_def_has_port(s->slices[k]->def, p->port_no)) {
+            sc_send(sw->conns[k], msg);
+            s->slices[k]->counters.port_status++;
+        }
+    }
+}
+
+static void
+deliver_stats_reply(struct sw *sw, struct xid_entry *x, struct ofp_msg *msg)
+{
+    struct slice_conn *sc = x->sc;
+    const struct slice_def *def = sc->slice->def;
+    struct ofp_stats_reply_h *sr = &msg->stats_reply;
+    bool more = (sr->flags & OFPSF_REPLY_MORE) != 0;
+
+    msg->xid = x->orig_xid;
+    switch (x->kind) {
+    case XID_FLOW_STATS:
+    case XID_AGGREGATE: {
+        size_t k = 0;
+        for (size_t i = 0; i < sr->flow.n; i++) {
+            struct ofp_flow_stats_h *e = &sr->flow.entries[i];
+            if (slice_owns_match(def, sw->dpid, &e->match)) {
+                if (x->kind == XID_AGGREGATE) {
+                    x->agg.packet_count += e->packet_count;
+                    x->agg.byte_count += e->byte_count;
+                    x->agg.flow_count++;
+                    free(e->actions);
+                } else {
+                    sr->flow.entries[k++] = *e;
+                }
+            } else {
+                free(e->actions);
+            }
+        }
+        sr->flow.n = x->kind == XID_AGGREGATE ? 0 : k;
+        if (x->kind == XID_AGGREGATE) {
+            if (!more) {
+                struct ofp_msg a;
+                ofp_make_aggregate_stats_reply(&a, x->orig_xid, &x->agg);
+                sc_send(sc, &a);
+            }
+            goto done;
+        }
+        break;
+    }
+    case XID_PORT_STATS: {
+        size_t k = 0;
+        for (size_t i = 0; i < sr->port.n; i++) {
+            if (sr->port.entries[i].port_no >= OFPP_MAX
+                || slice_def_has_port(def, sr->port.entries[i].port_no)) {
+                sr->port.entries[k++] = sr->port.entries[i];
+            }
+        }
+        sr->port.n = k;
+        break;
+    }
+    case XID_QUEUE_STATS: {
+        size_t k = 0;
+        for (size_t i = 0; i < sr->queue.n; i++) {
+            if (slice_def_has_port(def, sr->queue.entries[i].port_no)) {
+                sr->queue.entries[k++] = sr->queue.entries[i];
+            }
+        }
+        sr->queue.n = k;
+        break;
+    }
+    case XID_TABLE_STATS:
+        for (size_t i = 0; i < sr->table.n; i++) {
+            sr->table.entries[i].active_count = (uint32_t) flow_track_count(&sc->flows);
+        }
+        break;
+    case XID_PLAIN:
+        break;
+    }
+    sc_send(sc, msg);
+done:
+    if (!more) {
+        xid_remove(sw, x);
+    }
+}
+
+static void
+sw_on_message(struct of_conn *conn, struct buf *raw, void *aux)
+{
+    struct sw *sw = aux;
+    struct ofp_msg msg;
+    struct ofp_error err;
+    struct xid_entry *x;
+    (void) conn;
+
+    sw->rx_msgs++;
+    if (ofp_decode(raw->data, raw->size, &msg, &err)) {
+        sw->decode_errors++;
+        LOG_PEER("switch %s: undecodable message", sw->name);
+        buf_delete(raw);
+        return;
+    }
+    switch (msg.type) {
+    case OFPT_HELLO:
+    case OFPT_ECHO_REQUEST:
+    case OFPT_ECHO_REPLY:
+        break;
+    case OFPT_FEATURES_REPLY:
+        sw_ready(sw, &msg);
+        break;
+    case OFPT_PACKET_IN:
+        if (sw->ready) {
+            deliver_packet_in(sw, &msg);
+        }
+        break;
+    case OFPT_FLOW_REMOVED:
+        if (sw->ready) {
+            deliver_flow_removed(sw, &msg);
+        }
+        break;
+    case OFPT_PORT_STATUS:
+        if (sw->ready) {
+            deliver_port_status(sw, &msg);
+        }
+        break;
+    case OFPT_STATS_REPLY:
+        x = xid_find(sw, msg.xid);
+        if (x) {
+            deliver_stats_reply(sw, x, &msg);
+        }
+        break;
+    case OFPT_ERROR:
+        x = xid_find(sw, msg.xid);
+        if (x) {
+            /* The offending message's header carries the switch-side xid:
+             * give the slice back its own. */
+            uint8_t *data = NULL;
+            if (msg.error.data.len >= 8) {
+                data = xmemdup(msg.error.data.data, msg.error.data.len);
+                uint32_t be = htonl(x->orig_xid);
+                memcpy(data + 4, &be, 4);
+                msg.error.data.data = data;
+            }
+            msg.xid = x->orig_xid;
+            x->sc->slice->counters.errors_from_switch++;
+            sc_send(x->sc, &msg);
+            free(data);
+        } else {
+            LOG_DBG("switch %s: error for unknown xid %"PRIu32, sw->name, msg.xid);
+        }
+        break;
+    case OFPT_BARRIER_REPLY:
+    case OFPT_GET_CONFIG_REPLY:
+    case OFPT_QUEUE_GET_CONFIG_REPLY:
+        x = xid_find(sw, msg.xid);
+        if (x) {
+            msg.xid = x->orig_xid;
+            sc_send(x->sc, &msg);
+            xid_remove(sw, x);
+        }
+        break;
+    default:
+        LOG_PEER("switch %s: unexpected %s", sw->name,
+                 ofp_type_name(msg.type) ? ofp_type_name(msg.type) : "?");
+        break;
+    }
+    ofp_msg_uninit(&msg);
+    buf_delete(raw);
+}
+
+static void
+sw_on_close(struct of_conn *conn, int error, void *aux)
+{
+    struct sw *sw = aux;
+    (void) conn;
+    LOG_INFO("switch %s (dpid %016"PRIx64") disconnected (%s)", sw->name, sw->dpid,
+             error ? strerror(-error) : "closed");
+    sw_remove(sw);
+}
+
+static const struct of_conn_callbacks sw_cbs = {
+    .on_message = sw_on_message,
+    .on_close = sw_on_close,
+};
+
+static void
+accept_switches(struct loop *loop, int fd, unsigned int events, void *aux)
+{
+    struct slicer *s = aux;
+    (void) fd;
+    (void) events;
+    for (size_t i = 0; i < s->n_pstreams; i++) {
+        struct stream *stream;
+        while (!pstream_accept(s->pstreams[i], &stream)) {
+            struct sw *sw = xzalloc(sizeof *sw);
+            sw->slicer = s;
+            sw->name = xstrdup(stream_name(stream));
+            sw->next_xid = 0x10000;
+            hmap_init(&sw->xids);
+            sw->conn = of_conn_create(loop, stream, &sw_cbs, sw);
+            of_conn_set_auto_echo(sw->conn, true);
+            s->sws = xrealloc(s->sws, (s->n_sws + 1) * sizeof *s->sws);
+            s->sws[s->n_sws++] = sw;
+
+            struct ofp_msg m;
+            ofp_make_hello(&m, 1);
+            sw_send(sw, &m);
+            ofp_msg_init(&m, OFPT_FEATURES_REQUEST, 2);
+            sw_send(sw, &m);
+            /* Whole frames in every PACKET_IN: the slicer decides per
+             * slice what to buffer and how much to pass on. */
+            ofp_msg_init(&m, OFPT_SET_CONFIG, 3);
+            m.config.flags = 0;
+            m.config.miss_send_len = UINT16_MAX;
+            sw_send(sw, &m);
+            LOG_INFO("switch connected from %s", sw->name);
+        }
+    }
+}
+
+static int64_t
+housekeeping(struct loop *loop, uint64_t id, void *aux)
+{
+    struct slicer *s = aux;
+    uint64_t now = clock_now_ms();
+    (void) loop;
+    (void) id;
+    for (size_t i = 0; i < s->n_sws; i++) {
+        struct sw *sw = s->sws[i];
+        struct xid_entry *x;
+        HMAP_FOR_EACH (x, node, &sw->xids) {
+            if (now - x->created_ms > XID_MAX_AGE_MS) {
+                xid_remove(sw, x);
+            }
+        }
+        for (size_t k = 0; sw->ready && k < s->n_slices; k++) {
+            buffers_expire(sw->conns[k], now);
+        }
+    }
+    return HOUSEKEEPING_MS;
+}
+
+/* ---- Slices. ---- */
+
+static struct slice *
+slice_create(struct slice_def *def)
+{
+    struct slice *slice = xzalloc(sizeof *slice);
+    slice->def = def;
+    token_bucket_init(&slice->bucket, def->limits.rate, def->limits.burst, clock_now_ms());
+    return slice;
+}
+
+static void
+slice_destroy(struct slice *slice)
+{
+    if (slice) {
+        slice_def_destroy(slice->def);
+        free(slice);
+    }
+}
+
+struct slice *
+slicer_find_slice(const struct slicer *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_slices; i++) {
+        if (!strcmp(s->slices[i]->def->name, name)) {
+            return s->slices[i];
+        }
+    }
+    return NULL;
+}
+
+size_t
+slicer_n_slices(const struct slicer *s)
+{
+    return s->n_slices;
+}
+
+struct slice *
+slicer_slice_at(const struct slicer *s, size_t i)
+{
+    return i < s->n_slices ? s->slices[i] : NULL;
+}
+
+const char *
+slicer_switch_ctl(const struct slicer *s)
+{
+    return s->switch_ctl;
+}
+
+static int
+save(const struct slicer *s, char **errp)
+{
+    return s->state_path ? slicer_state_save(s, s->state_path, errp) : 0;
+}
+
+static int
+check_def(const struct slice_def *def, char **errp)
+{
+    char *err = NULL;
+    if (!slice_name_valid(def->name)) {
+        *errp = xasprintf("bad slice name \"%s\" (1-31 of A-Z a-z 0-9 _ -)", def->name);
+        return -EINVAL;
+    }
+    if (stream_verify_name(def->controller, false, &err)) {
+        *errp = xasprintf("slice %s: controller: %s", def->name, err ? err : "bad name");
+        free(err);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int
+slicer_add_slice(struct slicer *s, struct slice_def *def, char **errp)
+{
+    int error = check_def(def, errp);
+    if (error) {
+        slice_def_destroy(def);
+        return error;
+    }
+    if (slicer_find_slice(s, def->name)) {
+        *errp = xasprintf("slice %s exists", def->name);
+        slice_def_destroy(def);
+        return -EEXIST;
+    }
+    struct slice *slice = slice_create(def);
+    s->slices = xrealloc(s->slices, (s->n_slices + 1) * sizeof *s->slices);
+    s->slices[s->n_slices++] = slice;
+    for (size_t i = 0; i < s->n_sws; i++) {
+        struct sw *sw = s->sws[i];
+        if (sw->ready) {
+            sw->conns = xrealloc(sw->conns, (s->n_slices + 1) * sizeof *sw->conns);
+            sw->conns[s->n_slices - 1] = slice_conn_create(sw, slice);
+        }
+    }
+    LOG_INFO("slice %s added (controller %s)", def->name, def->controller);
+    return save(s, errp);
+}
+
+int
+slicer_del_slice(struct slicer *s, const char *name, char **errp)
+{
+    struct slice *slice = slicer_find_slice(s, name);
+    if (!slice) {
+        *errp = xasprintf("no slice %s", name);
+        return -ENOENT;
+    }
+    size_t idx = slice_index(s, slice);
+    for (size_t i = 0; i < s->n_sws; i++) {
+        struct sw *sw = s->sws[i];
+        if (!sw->ready) {
+            continue;
+        }
+        /* The slice's flows go with it: delete inside its flowspace. */
+        struct ofp_flow_mod_h del = { .command = OFPFC_DELETE, .buffer_id = OFP_NO_BUFFER,
+                                      .out_port = OFPP_NONE };
+        struct ofp_flow_mod_h *out;
+        size_t n;
+        struct ofp_error err;
+        ofp_match_init_catchall(&del.match);
+        if (!slice_rewrite_flow_mod(slice->def, sw->dpid, &del, &out, &n, &err)) {
+            for (size_t k = 0; k < n; k++) {
+                struct ofp_msg m;
+                ofp_msg_init(&m, OFPT_FLOW_MOD, sw->next_xid++);
+                m.flow_mod = out[k];
+                sw_send(sw, &m);
+            }
+            slice_flow_mods_free(out, n);
+        }
+        slice_conn_destroy(sw->conns[idx]);
+        memmove(&sw->conns[idx], &sw->conns[idx + 1],
+                (s->n_slices - idx - 1) * sizeof *sw->conns);
+    }
+    memmove(&s->slices[idx], &s->slices[idx + 1],
+            (s->n_slices - idx - 1) * sizeof *s->slices);
+    s->n_slices--;
+    LOG_INFO("slice %s deleted", name);
+    slice_destroy(slice);
+    return save(s, errp);
+}
+
+int
+slicer_set_controller(struct slicer *s, const char *name, const char *target,
+                      char **errp)
+{
+    struct slice *slice = slicer_find_slice(s, name);
+    char *err = NULL;
+    if (!slice) {
+        *errp = xasprintf("no slice %s", name);
+        return -ENOENT;
+    }
+    if (stream_verify_name(target, false, &err)) {
+        *errp = xasprintf("controller: %s", err ? err : "bad name");
+        free(err);
+        return -EINVAL;
+    }
+    free(slice->def->controller);
+    slice->def->controller = xstrdup(target);
+    size_t idx = slice_index(s, slice);
+    /* Only the control connection moves: flows, flow tracking and
+     * counters stay; nothing is sent to the switch. */
+    for (size_t i = 0; i < s->n_sws; i++) {
+        struct sw *sw = s->sws[i];
+        if (sw->ready) {
+            struct slice_conn *sc = sw->conns[idx];
+            rconn_destroy(sc->rconn);
+            sc->n_buffers = 0;
+            sc->rconn = open_rconn(sc);
+        }
+    }
+    LOG_INFO("slice %s: controller set to %s", name, target);
+    return save(s, errp);
+}
+
+int
+slicer_update_slice(struct slicer *s, struct slice_def *def, char **errp)
+{
+    struct slice *slice = slicer_find_slice(s, def->name);
+    if (!slice) {
+        *errp = xasprintf("no slice %s", def->name);
+        slice_def_destroy(def);
+        return -ENOENT;
+    }
+    int error = check_def(def, errp);
+    if (error) {
+        slice_def_destroy(def);
+        return error;
+    }
+    bool moved = strcmp(def->controller, slice->def->controller) != 0;
+    char *target = moved ? xstrdup(def->controller) : NULL;
+    free(def->controller);
+    def->controller = xstrdup(slice->def->controller);
+    slice_def_destroy(slice->def);
+    slice->def = def;
+    token_bucket_set(&slice->bucket, def->limits.rate, def->limits.burst, clock_now_ms());
+    if (moved) {
+        error = slicer_set_controller(s, def->name, target, errp);
+        free(target);
+        return error;
+    }
+    return save(s, errp);
+}
+
+/* ---- JSON views. ---- */
+
+static json_t *
+counters_to_json(const struct slice_counters *c)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+        "rx_msgs", (json_int_t) c->rx_msgs,
+        "flow_mods", (json_int_t) c->flow_mods,
+        "flow_mods_sent", (json_int_t) c->flow_mods_sent,
+        "flow_mods_refused", (json_int_t) c->flow_mods_refused,
+        "flow_limit_refused", (json_int_t) c->flow_limit_refused,
+        "packet_outs", (json_int_t) c->packet_outs,
+        "packet_outs_refused", (json_int_t) c->packet_outs_refused,
+        "packet_ins", (json_int_t) c->packet_ins,
+        "flow_removed", (json_int_t) c->flow_removed,
+        "port_status", (json_int_t) c->port_status,
+        "stats_requests", (json_int_t) c->stats_requests,
+        "rate_dropped", (json_int_t) c->rate_dropped,
+        "unbuffered", (json_int_t) c->unbuffered,
+        "buffer_refused", (json_int_t) c->buffer_refused,
+        "other_refused", (json_int_t) c->other_refused,
+        "errors_from_switch", (json_int_t) c->errors_from_switch);
+}
+
+json_t *
+slicer_slice_to_json(const struct slicer *s, const struct slice *slice,
+                     bool with_switches)
+{
+    json_t *j = slice_def_to_json(slice->def);
+    json_object_set_new(j, "counters", counters_to_json(&slice->counters));
+    if (with_switches) {
+        size_t idx = slice_index(s, slice);
+        json_t *sws = json_array();
+        for (size_t i = 0; i < s->n_sws; i++) {
+            struct sw *sw = s->sws[i];
+            if (!sw->ready) {
+                continue;
+            }
+            struct slice_conn *sc = sw->conns[idx];
+            char dpid[24];
+            snprintf(dpid, sizeof dpid, "%016"PRIx64, sw->dpid);
+            json_array_append_new(sws, json_pack("{s:s, s:s, s:b, s:I, s:I}",
+                "dpid", dpid,
+                "controller", sc->rconn ? rconn_target(sc->rconn) : "",
+                "connected", sc->rconn && rconn_is_connected(sc->rconn),
+                "flows", (json_int_t) flow_track_count(&sc->flows),
+                "buffers", (json_int_t) sc->n_buffers));
+        }
+        json_object_set_new(j, "switches", sws);
+    }
+    return j;
+}
+
+json_t *
+slicer_switches_to_json(const struct slicer *s)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < s->n_sws; i++) {
+        struct sw *sw = s->sws[i];
+        char dpid[24];
+        snprintf(dpid, sizeof dpid, "%016"PRIx64, sw->dpid);
+        json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I}",
+            "peer", sw->name, "dpid", dpid, "ready", sw->ready,
+            "ports", (json_int_t) sw->features.features.n_ports,
+            "rx_msgs", (json_int_t) sw->rx_msgs, "tx_msgs", (json_int_t) sw->tx_msgs,
+            "pending_xids", (json_int_t) hmap_count(&sw->xids)));
+    }
+    return a;
+}
+
+json_t *
+slicer_vlan_map_to_json(const struct slicer *s)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < s->n_slices; i++) {
+        const struct slice_def *def = s->slices[i]->def;
+        uint16_t vlans[4096];
+        size_t n = slice_def_vlans(def, FS_DPID_ANY, vlans, ARRAY_SIZE(vlans));
+        json_t *jv = json_array();
+        for (size_t k = 0; k < n; k++) {
+            json_array_append_new(jv, json_integer(vlans[k]));
+        }
+        json_array_append_new(a, json_pack("{s:s, s:i, s:I, s:o}", "slice", def->name,
+                                           "id", (int) i + 1, "weight", (json_int_t) def->weight,
+                                           "vlans", jv));
+    }
+    return a;
+}
+
+/* ---- Life cycle. ---- */
+
+int
+slicer_create(struct loop *loop, const struct slicer_options *o,
+              struct slicer **sp, char **errp)
+{
+    struct slicer *s = xzalloc(sizeof *s);
+    struct slice_def **defs = NULL;
+    size_t n_defs = 0;
+    int error = 0;
+
+    s->loop = loop;
+    s->probe_interval_ms = o->probe_interval_ms;
+    s->state_path = o->state ? xstrdup(o->state) : NULL;
+    s->switch_ctl = o->switch_ctl ? xstrdup(o->switch_ctl) : NULL;
+    *sp = NULL;
+
+    /* The state file (the last run's slices) wins over the config file. */
+    if (o->state && !access(o->state, F_OK)) {
+        error = slicer_state_load(o->state, &defs, &n_defs, errp);
+    } else if (o->config) {
+        error = slicer_state_load(o->config, &defs, &n_defs, errp);
+    }
+    if (error) {
+        goto fail;
+    }
+    for (size_t i = 0; i < n_defs; i++) {
+        struct slice_def *def = defs[i];
+        defs[i] = NULL;
+        error = check_def(def, errp);
+        if (!error && slicer_find_slice(s, def->name)) {
+            *errp = xasprintf("slice %s defined twice", def->name);
+            error = -EEXIST;
+        }
+        if (error) {
+            slice_def_destroy(def);
+            goto fail;
+        }
+        s->slices = xrealloc(s->slices, (s->n_slices + 1) * sizeof *s->slices);
+        s->slices[s->n_slices++] = slice_create(def);
+    }
+    for (size_t i = 0; i < o->n_listen; i++) {
+        struct pstream *ps;
+        char *err = NULL;
+        error = pstream_open(o->listen[i], &ps, &err);
+        if (error) {
+            *errp = xasprintf("%s: %s", o->listen[i], err ? err : strerror(-error));
+            free(err);
+            goto fail;
+        }
+        s->pstreams = xrealloc(s->pstreams, (s->n_pstreams + 1) * sizeof *s->pstreams);
+        s->pstreams[s->n_pstreams++] = ps;
+        loop_add_fd(loop, pstream_fd(ps), LOOP_READ, accept_switches, s);
+    }
+    if (o->ctl_path) {
+        error = slicer_ctl_start(s, loop, o->ctl_path, errp);
+        if (error) {
+            goto fail;
+        }
+    }
+    error = save(s, errp);
+    if (error) {
+        goto fail;
+    }
+    s->housekeeping_timer = loop_add_timer(loop, HOUSEKEEPING_MS, housekeeping, s);
+    for (size_t i = 0; i < n_defs; i++) {
+        slice_def_destroy(defs[i]);
+    }
+    free(defs);
+    *sp = s;
+    return 0;
+
+fail:
+    for (size_t i = 0; i < n_defs; i++) {
+        slice_def_destroy(defs[i]);
+    }
+    free(defs);
+    slicer_destroy(s);
+    return error;
+}
+
+uint16_t
+slicer_listen_port(const struct slicer *s)
+{
+    return s->n_pstreams ? pstream_port(s->pstreams[0]) : 0;
+}
+
+void
+slicer_destroy(struct slicer *s)
+{
+    if (!s) {
+        return;
+    }
+    slicer_ctl_stop(s);
+    loop_cancel_timer(s->loop, s->housekeeping_timer);
+    while (s->n_sws) {
+        sw_remove(s->sws[0]);
+    }
+    free(s->sws);
+    for (size_t i = 0; i < s->n_pstreams; i++) {
+        loop_remove_fd(s->loop, pstream_fd(s->pstreams[i]));
+        pstream_close(s->pstreams[i]);
+    }
+    free(s->pstreams);
+    for (size_t i = 0; i < s->n_slices; i++) {
+        slice_destroy(s->slices[i]);
+    }
+    free(s->slices);
+    free(s->state_path);
+    free(s->switch_ctl);
+    free(s);
+}
+
+void *
+slicer_ctl_handle(struct slicer *s)
+{
+    return s->ctl;
+}
+
+void
+slicer_set_ctl_handle(struct slicer *s, void *ctl)
+{
+    s->ctl = ctl;
+}

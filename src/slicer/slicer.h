@@ -1,0 +1,113 @@
+/* slicer — plural-slicer's core: a transparent OpenFlow 1.0 proxy that
+ * shares switches among slices (FlowVisor's role).
+ *
+ *   switch --(of_conn)--> [struct sw] --(one rconn per slice)--> controller
+ *
+ * Switches connect to the slicer's --listen streams.  Once a switch's
+ * FEATURES_REPLY arrives, the slicer opens one reconnecting connection
+ * (struct slice_conn) per slice to that slice's controller and plays the
+ * switch to it, filtered to the slice's ports and flowspace.  Every
+ * message is decoded (lib/ofp), checked or rewritten (lib/slice/rewrite.h)
+ * and re-encoded; replies find their slice through xid translation (the
+ * slicer picks the xid on the switch side and remembers slice + original
+ * xid).
+ *
+ * Slices change at run time (control socket, slicer-ctl.c) and are saved
+ * to the state file after every change (slicer-state.c).
+ *
+ * Ownership: the slicer owns its slices and switches; a switch owns its
+ * slice_conns.  Everything runs in the one loop thread. */
+#ifndef PLURAL_SLICER_H
+#define PLURAL_SLICER_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "slice/slice.h"
+#include "slice/token-bucket.h"
+
+struct loop;
+struct slicer;
+struct slice;
+
+struct slicer_options {
+    const char **listen;        /* Passive streams for switches. */
+    size_t n_listen;
+    const char *config;         /* Initial slices (JSON), if no state file. */
+    const char *state;          /* State file (JSON), may be NULL. */
+    const char *ctl_path;       /* Control socket, may be NULL. */
+    const char *switch_ctl;     /* plural-switchd control socket for the
+                                 * slice map and data-plane stats, or NULL. */
+    uint32_t probe_interval_ms; /* Echo keepalive towards controllers. */
+};
+
+/* Per-slice counters, summed over switches. */
+struct slice_counters {
+    uint64_t rx_msgs;               /* From the slice's controller. */
+    uint64_t flow_mods;             /* Received. */
+    uint64_t flow_mods_sent;        /* After rewriting (may expand). */
+    uint64_t flow_mods_refused;     /* EPERM. */
+    uint64_t flow_limit_refused;    /* ALL_TABLES_FULL (max_flows). */
+    uint64_t packet_outs;
+    uint64_t packet_outs_refused;
+    uint64_t packet_ins;            /* Delivered to the slice. */
+    uint64_t flow_removed;
+    uint64_t port_status;
+    uint64_t stats_requests;
+    uint64_t rate_dropped;          /* Token bucket empty. */
+    uint64_t unbuffered;            /* PACKET_INs sent without buffer_id
+                                     * (buffer quota). */
+    uint64_t buffer_refused;        /* Foreign or unknown buffer_id. */
+    uint64_t other_refused;         /* Vendor, port_mod, bad stats port. */
+    uint64_t errors_from_switch;    /* Forwarded OFPT_ERRORs. */
+};
+
+struct slice {
+    struct slice_def *def;
+    struct token_bucket bucket;
+    struct slice_counters counters;
+};
+
+int slicer_create(struct loop *, const struct slicer_options *,
+                  struct slicer **, char **errp);
+void slicer_destroy(struct slicer *);
+/* The TCP port of the first --listen stream (for "ptcp:0"), or 0. */
+uint16_t slicer_listen_port(const struct slicer *);
+
+/* Runtime management (used by slicer-ctl.c).  Each returns 0 or -errno
+ * with *errp, and saves the state file on success. */
+int slicer_add_slice(struct slicer *, struct slice_def *, char **errp);
+int slicer_del_slice(struct slicer *, const char *name, char **errp);
+int slicer_set_controller(struct slicer *, const char *name,
+                          const char *target, char **errp);
+/* Replaces a slice's definition (limits, ports, flowspace), keeping its
+ * connections and counters.  Takes ownership of def. */
+int slicer_update_slice(struct slicer *, struct slice_def *, char **errp);
+
+struct slice *slicer_find_slice(const struct slicer *, const char *name);
+size_t slicer_n_slices(const struct slicer *);
+struct slice *slicer_slice_at(const struct slicer *, size_t i);
+
+/* JSON views for the control socket. */
+json_t *slicer_slice_to_json(const struct slicer *, const struct slice *,
+                             bool with_switches);
+json_t *slicer_switches_to_json(const struct slicer *);
+json_t *slicer_vlan_map_to_json(const struct slicer *);
+
+/* State file (slicer-state.c). */
+int slicer_state_save(const struct slicer *, const char *path, char **errp);
+/* Reads {"slices": [...]} from path into a new array of definitions. */
+int slicer_state_load(const char *path, struct slice_def ***defs,
+                      size_t *n, char **errp);
+
+/* Control socket (slicer-ctl.c). */
+int slicer_ctl_start(struct slicer *, struct loop *, const char *path,
+                     char **errp);
+void slicer_ctl_stop(struct slicer *);
+const char *slicer_switch_ctl(const struct slicer *);
+/* Where slicer-ctl.c keeps its server. */
+void *slicer_ctl_handle(struct slicer *);
+void slicer_set_ctl_handle(struct slicer *, void *);
+
+#endif
