@@ -188,17 +188,21 @@ fac_remove_gcd(struct fac *fa, struct fac *fb, struct fac *g)
     fb->n = kb;
 }
 
-/* Recursion state: one (P, Q, T) triple and its factorizations per level. */
+/* Recursion state, per level: the (P, Q, T) triple and its factorizations,
+ * and a parking place for the right half while the left half is computed
+ * (allocated once and reused: no allocation churn in the recursion). */
 struct split_level {
     mpz_t p, q, t;
     struct fac fp, fq;
+    mpz_t rp, rq, rt;
+    struct fac rfp, rfq;
 };
 
 struct splitter {
     struct split_level *levels;
     size_t n_levels;
     struct sieve sieve;
-    struct fac tmp, gcd;
+    struct fac tmp, gcd, f1, f2;
     mpz_t g;
 };
 
@@ -223,15 +227,12 @@ split(struct splitter *s, size_t depth, uint64_t a, uint64_t b, bool need_p)
             mpz_mul_ui(l->q, l->q, a);
             mpz_mul_ui(l->q, l->q, a);
             mpz_mul_ui(l->q, l->q, C3_OVER_24);
-            struct fac f1 = { 0 }, f2 = { 0 };
-            fac_set_uint(&s->sieve, &f1, 6 * a - 5, 1);
-            fac_set_uint(&s->sieve, &f2, 2 * a - 1, 1);
-            fac_mul(&s->tmp, &f1, &f2);
-            fac_set_uint(&s->sieve, &f1, 6 * a - 1, 1);
-            fac_mul(&l->fp, &s->tmp, &f1);
+            fac_set_uint(&s->sieve, &s->f1, 6 * a - 5, 1);
+            fac_set_uint(&s->sieve, &s->f2, 2 * a - 1, 1);
+            fac_mul(&s->tmp, &s->f1, &s->f2);
+            fac_set_uint(&s->sieve, &s->f1, 6 * a - 1, 1);
+            fac_mul(&l->fp, &s->tmp, &s->f1);
             fac_set_uint(&s->sieve, &l->fq, a, 3);
-            fac_free(&f1);
-            fac_free(&f2);
         }
         /* T = P (A + B a) (-1)^a. */
         mpz_set_ui(l->t, B);
@@ -247,18 +248,17 @@ split(struct splitter *s, size_t depth, uint64_t a, uint64_t b, bool need_p)
     struct split_level *r = &s->levels[depth + 1];
     split(s, depth + 1, m, b, need_p);
     /* Park the right half while the left half reuses depth + 1: swaps are O(1). */
-    mpz_t rp, rq, rt;
-    mpz_inits(rp, rq, rt, NULL);
-    struct fac rfp = { 0 }, rfq = { 0 };
+    mpz_ptr rp = l->rp, rq = l->rq, rt = l->rt;
+    struct fac *rfp = &l->rfp, *rfq = &l->rfq;
     mpz_swap(rp, r->p);
     mpz_swap(rq, r->q);
     mpz_swap(rt, r->t);
-    fac_swap(&rfp, &r->fp);
-    fac_swap(&rfq, &r->fq);
+    fac_swap(rfp, &r->fp);
+    fac_swap(rfq, &r->fq);
     split(s, depth + 1, a, m, true);
 
     /* Divide g = gcd(P1, Q2) (as far as tracked) out of both. */
-    fac_remove_gcd(&r->fp, &rfq, &s->gcd);
+    fac_remove_gcd(&r->fp, rfq, &s->gcd);
     if (s->gcd.n) {
         fac_product(s->g, &s->gcd, 0, s->gcd.n);
         mpz_divexact(r->p, r->p, s->g);
@@ -270,14 +270,11 @@ split(struct splitter *s, size_t depth, uint64_t a, uint64_t b, bool need_p)
     mpz_mul(rt, r->p, rt);
     mpz_add(l->t, l->t, rt);
     mpz_mul(l->q, r->q, rq);
-    fac_mul(&l->fq, &r->fq, &rfq);
+    fac_mul(&l->fq, &r->fq, rfq);
     if (need_p) {
         mpz_mul(l->p, r->p, rp);
-        fac_mul(&l->fp, &r->fp, &rfp);
+        fac_mul(&l->fp, &r->fp, rfp);
     }
-    mpz_clears(rp, rq, rt, NULL);
-    fac_free(&rfp);
-    fac_free(&rfq);
 }
 
 static double
@@ -305,7 +302,8 @@ bench_pi_compute(uint64_t digits, char **out, struct bench_pi_timing *timing)
     }
     s.levels = xcalloc(s.n_levels, sizeof *s.levels);
     for (size_t i = 0; i < s.n_levels; i++) {
-        mpz_inits(s.levels[i].p, s.levels[i].q, s.levels[i].t, NULL);
+        struct split_level *l = &s.levels[i];
+        mpz_inits(l->p, l->q, l->t, l->rp, l->rq, l->rt, NULL);
     }
     sieve_init(&s.sieve, 6 * terms);
     mpz_init(s.g);
@@ -316,14 +314,19 @@ bench_pi_compute(uint64_t digits, char **out, struct bench_pi_timing *timing)
     mpz_swap(q, s.levels[0].q);
     mpz_swap(t, s.levels[0].t);
     for (size_t i = 0; i < s.n_levels; i++) {
-        mpz_clears(s.levels[i].p, s.levels[i].q, s.levels[i].t, NULL);
-        fac_free(&s.levels[i].fp);
-        fac_free(&s.levels[i].fq);
+        struct split_level *l = &s.levels[i];
+        mpz_clears(l->p, l->q, l->t, l->rp, l->rq, l->rt, NULL);
+        fac_free(&l->fp);
+        fac_free(&l->fq);
+        fac_free(&l->rfp);
+        fac_free(&l->rfq);
     }
     free(s.levels);
     free(s.sieve.spf);
     fac_free(&s.tmp);
     fac_free(&s.gcd);
+    fac_free(&s.f1);
+    fac_free(&s.f2);
     mpz_clear(s.g);
 
     /* floor(pi 10^S) ~ floor(sqrt(10005 10^2S)) 426880 Q / T. */
