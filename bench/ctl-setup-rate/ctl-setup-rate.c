@@ -399,5 +399,14 @@ main(int argc, char *argv[])
                "latency median %.1f us, p99 %.1f us\n", cfg.switches, n_up_seen, cfg.macs,
                cfg.window, (unsigned long long) res.setups, secs, rate, med, p99);
     }
+    for (int i = 0; i < cfg.switches; i++) {
+        close(emus[i]->fd);
+        free(emus[i]->rx);
+        free(emus[i]->tx);
+        free(emus[i]);
+    }
+    free(emus);
+    free(res.lat);
+    close(ep);
     return res.setups ? 0 : 1;
 }

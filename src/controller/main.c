@@ -95,8 +95,8 @@ main(int argc, char *argv[])
         { NULL, 0, NULL, 0 },
     };
     struct controller_options opts = { .cookie = 0x504c5552 };
-    const char **listen = xcalloc((size_t) argc, sizeof *listen);
-    const char **connect = xcalloc((size_t) argc, sizeof *connect);
+    enum { MAX_STREAMS = 64 };
+    const char *listen[MAX_STREAMS], *connect[MAX_STREAMS];
     const char *app_name = NULL;
     uint64_t v;
     int c;
@@ -106,8 +106,18 @@ main(int argc, char *argv[])
         switch (c) {
         case 'a': app_name = optarg; break;
         case 'c': opts.config = optarg; break;
-        case 'l': listen[opts.n_listen++] = optarg; break;
-        case 'C': connect[opts.n_connect++] = optarg; break;
+        case 'l':
+        case 'C':
+            if (opts.n_listen + opts.n_connect >= MAX_STREAMS) {
+                fprintf(stderr, "plural-controller: at most %d --listen/--connect\n", MAX_STREAMS);
+                return 2;
+            }
+            if (c == 'l') {
+                listen[opts.n_listen++] = optarg;
+            } else {
+                connect[opts.n_connect++] = optarg;
+            }
+            break;
         case 's': opts.ctl_path = optarg; break;
         case OPT_PROBE:
             if (str_to_u64(optarg, 100, 3600000, &v)) {
@@ -183,7 +193,5 @@ main(int argc, char *argv[])
     loop_run(main_loop);
     controller_destroy(ctl);
     loop_destroy(main_loop);
-    free(listen);
-    free(connect);
     return 0;
 }
