@@ -17,6 +17,7 @@ struct command_group {
 extern const struct command_group switch_command_group;
 extern const struct command_group bench_command_group;
 extern const struct command_group ctl_command_group;
+extern const struct command_group lab_command_group;
 extern const struct command_group pki_command_group;
 extern const struct command_group slice_command_group;
 

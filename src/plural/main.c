@@ -9,6 +9,7 @@ static const struct command_group *const groups[] = {
     &switch_command_group,
     &bench_command_group,
     &ctl_command_group,
+    &lab_command_group,
     &pki_command_group,
     &slice_command_group,
 };
