@@ -1,0 +1,250 @@
+/* Unit tests: the per-slice DRR scheduler — VLAN classification, bounded
+ * queues with drop counters, byte shares that converge to the weights under
+ * overload, and a flooding slice that cannot starve another. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "dp/slice-sched.h"
+
+static struct packet *
+make_packet(int vlan, uint32_t len)
+{
+    struct packet *p = calloc(1, sizeof *p);
+    p->storage = calloc(1, len);
+    p->data = p->storage;
+    p->len = p->room = len;
+    if (vlan >= 0) {
+        p->data[12] = 0x81;
+        p->data[13] = 0x00;
+        p->data[14] = (uint8_t) (vlan >> 8);
+        p->data[15] = (uint8_t) vlan;
+        p->data[16] = 0x08;
+    } else {
+        p->data[12] = 0x08;
+    }
+    return p;
+}
+
+static void
+free_packet(struct packet *p, void *aux)
+{
+    int *count = aux;
+    if (count) {
+        (*count)++;
+    }
+    free(p->storage);
+    free(p);
+}
+
+static void
+test_classify_and_bounds(void **state)
+{
+    (void) state;
+    int released = 0;
+    struct slice_sched *s = slice_sched_create(4, 0, free_packet, &released);
+    assert_int_equal(slice_sched_map_vlan(s, 10, 1), 0);
+    assert_int_equal(slice_sched_map_vlan(s, 20, 2), 0);
+    assert_int_equal(slice_sched_map_vlan(s, 0xffff, 3), 0);
+    assert_int_equal(slice_sched_map_vlan(s, 5000, 1), -EINVAL);
+    assert_int_equal(slice_sched_map_vlan(s, 10, SLICE_SCHED_MAX_SLICES), -EINVAL);
+    assert_int_equal(slice_sched_set_weight(s, 1, 0), -EINVAL);
+
+    struct packet *p = make_packet(10, 100);
+    assert_int_equal(slice_sched_classify(s, p), 1);
+    free_packet(p, NULL);
+    p = make_packet(-1, 100);
+    assert_int_equal(slice_sched_classify(s, p), 3);
+    free_packet(p, NULL);
+    p = make_packet(30, 100);
+    assert_int_equal(slice_sched_classify(s, p), 0);
+    free_packet(p, NULL);
+
+    /* Capacity 4: the fifth is refused and counted; the caller keeps it. */
+    for (int i = 0; i < 4; i++) {
+        assert_true(slice_sched_enqueue(s, make_packet(10, 100)));
+    }
+    p = make_packet(10, 100);
+    assert_false(slice_sched_enqueue(s, p));
+    assert_int_equal(p->slice, 1);
+    free_packet(p, NULL);
+    struct slice_sched_stats st;
+    assert_int_equal(slice_sched_get_stats(s, 1, &st), 0);
+    assert_int_equal(st.drops, 1);
+    assert_int_equal(st.queued, 4);
+    assert_int_equal(st.rx_packets, 4);
+    assert_int_equal(slice_sched_backlog(s), 4);
+    /* FIFO order within a slice; then empty. */
+    struct packet_batch b;
+    packet_batch_init(&b);
+    assert_int_equal(slice_sched_dequeue(s, &b, 64), 4);
+    assert_int_equal(slice_sched_dequeue(s, &b, 64), 0);
+    for (unsigned i = 0; i < b.n; i++) {
+        free_packet(b.pkts[i], NULL);
+    }
+    /* Destroy releases what is still queued. */
+    assert_true(slice_sched_enqueue(s, make_packet(20, 60)));
+    assert_true(slice_sched_enqueue(s, make_packet(-1, 60)));
+    slice_sched_destroy(s);
+    assert_int_equal(released, 2);
+    slice_sched_destroy(NULL);
+}
+
+/* Keeps every listed slice backlogged, dequeues `rounds` batches, and
+ * returns the bytes sent per slice. */
+static void
+run_overload(struct slice_sched *s, const int *vlans, const uint32_t *sizes,
+             size_t n, int rounds, uint64_t *bytes)
+{
+    for (int r = 0; r < rounds; r++) {
+        for (size_t i = 0; i < n; i++) {
+            /* Offer until the queue is full: always backlogged. */
+            for (;;) {
+                struct packet *p = make_packet(vlans[i], sizes[i]);
+                if (!slice_sched_enqueue(s, p)) {
+                    free_packet(p, NULL);
+                    break;
+                }
+            }
+        }
+        struct packet_batch b;
+        packet_batch_init(&b);
+        slice_sched_dequeue(s, &b, 32);
+        for (unsigned i = 0; i < b.n; i++) {
+            for (size_t k = 0; k < n; k++) {
+                if (slice_sched_classify(s, b.pkts[i]) == (uint32_t) (k + 1)) {
+                    bytes[k] += b.pkts[i]->len;
+                }
+            }
+            free_packet(b.pkts[i], NULL);
+        }
+    }
+}
+
+static void
+test_shares_follow_weights(void **state)
+{
+    (void) state;
+    struct slice_sched *s = slice_sched_create(256, 0, free_packet, NULL);
+    const int vlans[] = { 10, 20, 30 };
+    const uint32_t sizes[] = { 1500, 64, 600 };    /* Sizes differ on purpose. */
+    const uint32_t weights[] = { 1, 2, 3 };
+    for (int i = 0; i < 3; i++) {
+        slice_sched_map_vlan(s, (uint16_t) vlans[i], (uint32_t) i + 1);
+        slice_sched_set_weight(s, (uint32_t) i + 1, weights[i]);
+    }
+    uint64_t bytes[3] = { 0 };
+    run_overload(s, vlans, sizes, 3, 20000, bytes);
+    uint64_t total = bytes[0] + bytes[1] + bytes[2];
+    for (int i = 0; i < 3; i++) {
+        double share = (double) bytes[i] / (double) total;
+        double want = weights[i] / 6.0;
+        printf("# slice %d weight %u: byte share %.4f (weight share %.4f)\n",
+               i + 1, weights[i], share, want);
+        assert_true(share > want - 0.01 && share < want + 0.01);
+    }
+    struct slice_sched_stats st;
+    slice_sched_get_stats(s, 2, &st);
+    assert_true(st.drops > 0);          /* It really was overloaded. */
+    assert_int_equal(st.weight, 2);
+    slice_sched_destroy(s);
+}
+
+static void
+test_flood_cannot_starve(void **state)
+{
+    (void) state;
+    struct slice_sched *s = slice_sched_create(128, 0, free_packet, NULL);
+    slice_sched_map_vlan(s, 10, 1);
+    slice_sched_map_vlan(s, 20, 2);
+    uint64_t b_sent = 0, b_offered = 0, a_sent = 0;
+    for (int r = 0; r < 5000; r++) {
+        /* Slice 1 floods: 200 frames per round, far beyond what is served. */
+        for (int k = 0; k < 200; k++) {
+            struct packet *p = make_packet(10, 1500);
+            if (!slice_sched_enqueue(s, p)) {
+                free_packet(p, NULL);
+            }
+        }
+        /* Slice 2 sends a modest 4 frames per round. */
+        for (int k = 0; k < 4; k++) {
+            struct packet *p = make_packet(20, 1500);
+            b_offered++;
+            assert_true(slice_sched_enqueue(s, p));
+        }
+        struct packet_batch b;
+        packet_batch_init(&b);
+        slice_sched_dequeue(s, &b, 16);
+        for (unsigned i = 0; i < b.n; i++) {
+            if (b.pkts[i]->slice == 2) {
+                b_sent++;
+            } else {
+                a_sent++;
+            }
+            free_packet(b.pkts[i], NULL);
+        }
+    }
+    struct slice_sched_stats a, bst;
+    slice_sched_get_stats(s, 1, &a);
+    slice_sched_get_stats(s, 2, &bst);
+    printf("# flood: slice 1 sent %llu dropped %llu; slice 2 offered %llu sent %llu dropped %llu queued %zu\n",
+           (unsigned long long) a_sent, (unsigned long long) a.drops,
+           (unsigned long long) b_offered, (unsigned long long) b_sent,
+           (unsigned long long) bst.drops, bst.queued);
+    assert_int_equal(bst.drops, 0);
+    assert_true(bst.queued <= 4);
+    assert_true(b_sent + bst.queued == b_offered);
+    assert_true(a.drops > 0);
+    /* The flooder still gets the rest of the capacity. */
+    assert_true(a_sent > b_sent);
+    slice_sched_charge_cpu(s, 1, 1000);
+    slice_sched_get_stats(s, 1, &a);
+    assert_int_equal(a.cpu_ns, 1000);
+    slice_sched_destroy(s);
+}
+
+static void
+test_batch_limit_keeps_turn(void **state)
+{
+    (void) state;
+    struct slice_sched *s = slice_sched_create(64, 64 * 10, free_packet, NULL);
+    slice_sched_map_vlan(s, 1, 1);
+    slice_sched_map_vlan(s, 2, 2);
+    for (int i = 0; i < 20; i++) {
+        assert_true(slice_sched_enqueue(s, make_packet(1, 64)));
+        assert_true(slice_sched_enqueue(s, make_packet(2, 64)));
+    }
+    /* Quantum = 10 frames; batches of 3 must not reset the turn. */
+    uint32_t order[40];
+    size_t n = 0;
+    while (slice_sched_backlog(s)) {
+        struct packet_batch b;
+        packet_batch_init(&b);
+        slice_sched_dequeue(s, &b, 3);
+        for (unsigned i = 0; i < b.n; i++) {
+            order[n++] = b.pkts[i]->slice;
+            free_packet(b.pkts[i], NULL);
+        }
+    }
+    assert_int_equal(n, 40);
+    for (size_t i = 0; i < 40; i++) {
+        assert_int_equal(order[i], (i / 10) % 2 ? 2 : 1);
+    }
+    slice_sched_destroy(s);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_classify_and_bounds),
+        cmocka_unit_test(test_shares_follow_weights),
+        cmocka_unit_test(test_flood_cannot_starve),
+        cmocka_unit_test(test_batch_limit_keeps_turn),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
