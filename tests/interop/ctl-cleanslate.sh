@@ -28,6 +28,7 @@ PORT=$(free_port)
 controller_start ctl "$S" --app cleanslate --config "$T/cs.conf" --listen "ptcp:$PORT:127.0.0.1"
 dataplane_start "$S" "$PORT" "$P-sa" "$P-sb"
 wait_for 20 ctl_switches_up ctl 1 || fail "the switch did not connect"
+wait_for 10 ctl_ports_up ctl 2 || fail "ports not up: $(ctl ctl show)"
 wait_for 10 sh -c "[ \$(\"$PLURAL\" ctl --ctl $T/ctl.ctl flows | grep -c priority=) -ge 6 ]" ||
     fail "flows not installed: $(ctl ctl flows)"
 

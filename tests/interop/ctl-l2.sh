@@ -23,6 +23,7 @@ PORT=$(free_port)
 controller_start ctl "$S" --app l2 --listen "ptcp:$PORT:127.0.0.1"
 dataplane_start "$S" "$PORT" "$P-sa" "$P-sb" "$P-sc"
 wait_for 20 ctl_switches_up ctl 1 || fail "the switch did not connect"
+wait_for 10 ctl_ports_up ctl 3 || fail "ports not up: $(ctl ctl show)"
 
 for pair in "a 10.0.0.2" "a 10.0.0.3" "b 10.0.0.3" "c 10.0.0.1"; do
     set -- $pair

@@ -116,3 +116,12 @@ dataplane_start() {
         on_exit "kill_pidfile $T/switchd.pid"
     fi
 }
+
+# ctl_ports_up NAME N: true when the controller sees N ports with link up
+# (from FEATURES_REPLY and PORT_STATUS) on its switches.
+ctl_ports_up() {
+    [ "$(ctl "$1" --json show | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(sum(1 for s in d["switches"] for p in s["ports"] if p["link_up"] and p["port_no"] < 0xff00))')" = "$2" ]
+}

@@ -39,6 +39,7 @@ controller_start ctl "$S" --app router --config "$T/router.conf" \
 
 dataplane_start "$S" "$PORT" "$P-sa" "$P-sb"
 wait_for 20 ctl_switches_up ctl 1 || fail "the switch did not connect to the controller"
+wait_for 10 ctl_ports_up ctl 2 || fail "ports not up: $(ctl ctl show)"
 log "switch connected ($CTL_DATAPLANE, $MODE mode)"
 
 # 1. TTL 1 -> ICMP time exceeded from the router (first packet: controller path).
