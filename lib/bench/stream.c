@@ -125,6 +125,91 @@ map_array(uint64_t elements, int memnode)
     return p;
 }
 
+/* This thread's share [lo, hi) of n iterations: the partition of OpenMP's
+ * schedule(static) (the first n % threads threads take one more), so first
+ * touch and the kernels see the same pages from the same threads. */
+static void
+thread_range(int64_t n, int64_t *lo, int64_t *hi)
+{
+    int64_t threads = omp_get_num_threads(), id = omp_get_thread_num();
+    int64_t q = n / threads, extra = n % threads;
+    if (id < extra) {
+        *lo = id * (q + 1);
+        *hi = *lo + q + 1;
+    } else {
+        *lo = extra * (q + 1) + (id - extra) * q;
+        *hi = *lo + q;
+    }
+}
+
+/* The kernels take restrict pointers, as STREAM's distinct static arrays
+ * are to the compiler: it may then generate the same code for them (e.g.
+ * Copy as memcpy), so the rates compare with STREAM built the usual way.
+ * noinline keeps the restrict guarantee from being lost in OpenMP's
+ * outlined functions. */
+__attribute__((noinline)) static void
+kernel_init(double *restrict a, double *restrict b, double *restrict c, int64_t lo, int64_t hi)
+{
+    for (int64_t j = lo; j < hi; j++) {
+        a[j] = 1.0;
+        b[j] = 2.0;
+        c[j] = 0.0;
+    }
+}
+
+__attribute__((noinline)) static void
+kernel_double(double *restrict a, int64_t lo, int64_t hi)
+{
+    for (int64_t j = lo; j < hi; j++) {
+        a[j] = 2.0 * a[j];
+    }
+}
+
+__attribute__((noinline)) static void
+kernel_copy(double *restrict c, const double *restrict a, int64_t lo, int64_t hi)
+{
+    for (int64_t j = lo; j < hi; j++) {
+        c[j] = a[j];
+    }
+}
+
+__attribute__((noinline)) static void
+kernel_scale(double *restrict b, const double *restrict c, double scalar, int64_t lo, int64_t hi)
+{
+    for (int64_t j = lo; j < hi; j++) {
+        b[j] = scalar * c[j];
+    }
+}
+
+__attribute__((noinline)) static void
+kernel_add(double *restrict c, const double *restrict a, const double *restrict b,
+           int64_t lo, int64_t hi)
+{
+    for (int64_t j = lo; j < hi; j++) {
+        c[j] = a[j] + b[j];
+    }
+}
+
+__attribute__((noinline)) static void
+kernel_triad(double *restrict a, const double *restrict b, const double *restrict c,
+             double scalar, int64_t lo, int64_t hi)
+{
+    for (int64_t j = lo; j < hi; j++) {
+        a[j] = b[j] + scalar * c[j];
+    }
+}
+
+/* Runs STMT in every thread with lo, hi set to the thread's share. */
+#define PARALLEL_RANGE(N, STMT)                     \
+    do {                                            \
+        _Pragma("omp parallel")                     \
+        {                                           \
+            int64_t lo, hi;                         \
+            thread_range((N), &lo, &hi);            \
+            STMT;                                   \
+        }                                           \
+    } while (0)
+
 static double
 seconds(void)
 {
@@ -152,9 +237,9 @@ bench_stream_run(const struct bench_stream_config *cfg, struct bench_stream_resu
         omp_set_num_threads(cfg->threads);
     }
     const int64_t n = cfg->elements;
-    double *restrict a = map_array(n, cfg->memnode);
-    double *restrict b = map_array(n, cfg->memnode);
-    double *restrict c = map_array(n, cfg->memnode);
+    double *a = map_array(n, cfg->memnode);
+    double *b = map_array(n, cfg->memnode);
+    double *c = map_array(n, cfg->memnode);
     int error = 0;
     if (!a || !b || !c) {
         error = -ENOMEM;
@@ -167,21 +252,13 @@ bench_stream_run(const struct bench_stream_config *cfg, struct bench_stream_resu
     {
 #pragma omp master
         threads = omp_get_num_threads();
-#pragma omp for schedule(static)
-        for (int64_t j = 0; j < n; j++) {
-            a[j] = 1.0;
-            b[j] = 2.0;
-            c[j] = 0.0;
-        }
     }
     res->threads = threads;
+    PARALLEL_RANGE(n, kernel_init(a, b, c, lo, hi));
 
     res->granularity_s = clock_granularity();
     double t = seconds();
-#pragma omp parallel for schedule(static)
-    for (int64_t j = 0; j < n; j++) {
-        a[j] = 2.0 * a[j];
-    }
+    PARALLEL_RANGE(n, kernel_double(a, lo, hi));
     res->check_loop_ticks = (seconds() - t) / res->granularity_s;
 
     const double scalar = BENCH_STREAM_SCALAR;
@@ -195,31 +272,19 @@ bench_stream_run(const struct bench_stream_config *cfg, struct bench_stream_resu
     for (unsigned trial = 0; trial < cfg->ntimes; trial++) {
         double times[BENCH_STREAM_N_KERNELS];
         times[BENCH_STREAM_COPY] = seconds();
-#pragma omp parallel for schedule(static)
-        for (int64_t j = 0; j < n; j++) {
-            c[j] = a[j];
-        }
+        PARALLEL_RANGE(n, kernel_copy(c, a, lo, hi));
         times[BENCH_STREAM_COPY] = seconds() - times[BENCH_STREAM_COPY];
 
         times[BENCH_STREAM_SCALE] = seconds();
-#pragma omp parallel for schedule(static)
-        for (int64_t j = 0; j < n; j++) {
-            b[j] = scalar * c[j];
-        }
+        PARALLEL_RANGE(n, kernel_scale(b, c, scalar, lo, hi));
         times[BENCH_STREAM_SCALE] = seconds() - times[BENCH_STREAM_SCALE];
 
         times[BENCH_STREAM_ADD] = seconds();
-#pragma omp parallel for schedule(static)
-        for (int64_t j = 0; j < n; j++) {
-            c[j] = a[j] + b[j];
-        }
+        PARALLEL_RANGE(n, kernel_add(c, a, b, lo, hi));
         times[BENCH_STREAM_ADD] = seconds() - times[BENCH_STREAM_ADD];
 
         times[BENCH_STREAM_TRIAD] = seconds();
-#pragma omp parallel for schedule(static)
-        for (int64_t j = 0; j < n; j++) {
-            a[j] = b[j] + scalar * c[j];
-        }
+        PARALLEL_RANGE(n, kernel_triad(a, b, c, scalar, lo, hi));
         times[BENCH_STREAM_TRIAD] = seconds() - times[BENCH_STREAM_TRIAD];
 
         if (trial == 0) {
