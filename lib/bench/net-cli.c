@@ -12,6 +12,7 @@
 #include "bench/cli-output.h"
 #include "bench/report.h"
 #include "net-cli-util.h"
+#include "net-afxdp.h"
 #include "net-gen.h"
 #include "net-recv.h"
 
@@ -123,7 +124,7 @@ gen_help(void)
     printf("usage: plural bench net gen --dev IF [--size BYTES] [--duration S]\n"
            "         [--rate PPS] [--count N] [--dst-mac M] [--src-mac M] [--vlan V]\n"
            "         [--src-ip A] [--dst-ip A] [--src-port P] [--dst-port P]\n"
-           "         [--batch N] [--method ring|mmsg] [--cpu N] [--interval S]\n"
+           "         [--batch N] [--method ring|mmsg|xdp] [--cpu N] [--interval S]\n"
            "         [--json FILE] [--quiet]\n"
            "Sends Ethernet/IPv4/UDP frames of BYTES (60..9000, no FCS; default 60)\n"
            "carrying plural's marker (magic, sequence, timestamp), as fast as\n"
@@ -173,6 +174,7 @@ gen_write_json(const char *path, const struct net_gen_config *c,
     bench_report_set_param_int(report, "backpressure", (int64_t) r->backpressure);
     bench_report_set_param_int(report, "errors", (int64_t) r->errors);
     bench_report_set_param_int(report, "skipped", (int64_t) r->skipped);
+    bench_report_set_param_int(report, "device_drops", (int64_t) r->device_drops);
     net_cli_add_series(report, &r->series, "tx", c->report_interval_ms / 1000.0);
     int error = bench_report_write_json_file(report, path);
     bench_report_destroy(report);
@@ -264,8 +266,10 @@ gen_command(int argc, char *argv[])
                 c.method = NET_TX_RING;
             } else if (!strcmp(optarg, "mmsg")) {
                 c.method = NET_TX_MMSG;
+            } else if (!strcmp(optarg, "xdp")) {
+                c.method = NET_TX_XDP;
             } else {
-                return bench_cli_usage_error(cmd, "--method must be ring or mmsg (got '%s')", optarg);
+                return bench_cli_usage_error(cmd, "--method must be ring, mmsg or xdp (got '%s')", optarg);
             }
             method = optarg;
             break;
@@ -303,6 +307,10 @@ gen_command(int argc, char *argv[])
         return bench_cli_usage_error(cmd, "--size must be at least %d with --vlan (got %zu)",
                                      NET_FRAME_MIN_VLAN, c.spec.size);
     }
+    if (c.method == NET_TX_XDP && c.spec.size > NET_AFXDP_MAX_FRAME) {
+        return bench_cli_usage_error(cmd, "--method xdp sends frames up to %u bytes (got %zu)",
+                                     NET_AFXDP_MAX_FRAME, c.spec.size);
+    }
     if (count_set && !duration_set) {
         c.duration_ms = 0;
     }
@@ -326,11 +334,15 @@ gen_command(int argc, char *argv[])
         return net_cli_device_error(cmd, c.dev, error);
     }
     printf("tx total=%llu seconds=%.3f pps=%.0f mbps=%.2f backpressure=%llu "
-           "errors=%llu skipped=%llu\n",
+           "errors=%llu skipped=%llu",
            (unsigned long long) r.tx_frames, r.seconds, net_gen_result_pps(&r),
            net_gen_result_pps(&r) * (double) c.spec.size * 8 / 1e6,
            (unsigned long long) r.backpressure, (unsigned long long) r.errors,
            (unsigned long long) r.skipped);
+    if (c.method == NET_TX_XDP) {
+        printf(" device_drops=%llu", (unsigned long long) r.device_drops);
+    }
+    printf("\n");
     fflush(stdout);
     int rc = 0;
     if (json && gen_write_json(json, &c, &r, method)) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "net-afpacket.h"
+#include "net-afxdp.h"
 #include "net-pacer.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -54,11 +55,12 @@ struct mmsg_tx {
     struct mmsghdr *msgs;
 };
 
-/* The generator's transmit side: one of the two backends. */
+/* The generator's transmit side: one of the three backends. */
 struct tx {
     enum net_tx_method method;
     struct net_txring ring;
     struct mmsg_tx mmsg;
+    struct net_afxdp xdp;
 };
 
 static int
@@ -135,14 +137,29 @@ mmsg_close(struct mmsg_tx *m)
 static unsigned int
 tx_free(const struct tx *t)
 {
-    return t->method == NET_TX_RING ? net_txring_free(&t->ring)
-                                    : t->mmsg.cap - t->mmsg.queued;
+    switch (t->method) {
+    case NET_TX_RING:
+        return net_txring_free(&t->ring);
+    case NET_TX_XDP:
+        return net_afxdp_free(&t->xdp);
+    case NET_TX_MMSG:
+    default:
+        return t->mmsg.cap - t->mmsg.queued;
+    }
 }
 
 static unsigned int
 tx_pending(const struct tx *t)
 {
-    return t->method == NET_TX_RING ? t->ring.pending : t->mmsg.queued;
+    switch (t->method) {
+    case NET_TX_RING:
+        return t->ring.pending;
+    case NET_TX_XDP:
+        return net_afxdp_pending(&t->xdp);
+    case NET_TX_MMSG:
+    default:
+        return t->mmsg.queued;
+    }
 }
 
 static void
@@ -151,6 +168,9 @@ tx_queue(struct tx *t, size_t marker_offset, uint32_t seq, uint64_t now)
     if (t->method == NET_TX_RING) {
         net_frame_stamp(net_txring_slot(&t->ring), marker_offset, seq, now);
         net_txring_commit(&t->ring);
+    } else if (t->method == NET_TX_XDP) {
+        net_frame_stamp(net_afxdp_slot(&t->xdp), marker_offset, seq, now);
+        net_afxdp_commit(&t->xdp);
     } else {
         struct mmsg_tx *m = &t->mmsg;
         net_frame_stamp(m->bufs + (size_t) m->queued * m->len, marker_offset, seq, now);
@@ -161,7 +181,15 @@ tx_queue(struct tx *t, size_t marker_offset, uint32_t seq, uint64_t now)
 static int
 tx_flush(struct tx *t)
 {
-    return t->method == NET_TX_RING ? net_txring_flush(&t->ring) : mmsg_flush(&t->mmsg);
+    switch (t->method) {
+    case NET_TX_RING:
+        return net_txring_flush(&t->ring);
+    case NET_TX_XDP:
+        return net_afxdp_kick(&t->xdp);
+    case NET_TX_MMSG:
+    default:
+        return mmsg_flush(&t->mmsg);
+    }
 }
 
 static unsigned int
@@ -169,6 +197,8 @@ tx_reclaim(struct tx *t)
 {
     if (t->method == NET_TX_RING) {
         return net_txring_reclaim(&t->ring);
+    } else if (t->method == NET_TX_XDP) {
+        return net_afxdp_reclaim(&t->xdp);
     }
     unsigned int done = t->mmsg.done;
     t->mmsg.done = 0;
@@ -199,22 +229,60 @@ is_transient(int error)
            || error == -ENXIO;
 }
 
+/* The device's tx_dropped counter (sysfs of the current namespace), or 0. */
+static uint64_t
+read_tx_dropped(const char *dev)
+{
+    char path[128];
+    unsigned long long v = 0;
+
+    snprintf(path, sizeof path, "/sys/class/net/%s/statistics/tx_dropped", dev);
+    FILE *f = fopen(path, "re");
+    if (f) {
+        if (fscanf(f, "%llu", &v) != 1) {
+            v = 0;
+        }
+        fclose(f);
+    }
+    return v;
+}
+
+/* AF_XDP completes frames the device dropped (veth: the peer's ring was
+ * full) like sent ones; they are taken out of the TX count here, from the
+ * device's tx_dropped counter.  The other methods retry refused frames. */
+static void
+account_device_drops(const struct net_gen_config *c, struct net_gen_result *r,
+                     uint64_t completed, uint64_t drops_base)
+{
+    if (c->method == NET_TX_XDP) {
+        uint64_t now = read_tx_dropped(c->dev);
+        r->device_drops = now > drops_base ? now - drops_base : 0;
+        r->device_drops = MIN(r->device_drops, completed);
+    }
+    r->tx_frames = completed - r->device_drops;
+    r->tx_bytes = r->tx_frames * c->spec.size;
+}
+
 static void
 report(const struct net_gen_config *c, struct net_gen_result *r, uint64_t start,
        uint64_t now, uint64_t *last_ns, uint64_t *last_frames)
 {
     double seconds = (double) (now - *last_ns) / NS_PER_S;
-    uint64_t frames = r->tx_frames - *last_frames;
+    uint64_t frames = r->tx_frames > *last_frames ? r->tx_frames - *last_frames : 0;
     uint64_t bytes = frames * c->spec.size;
 
     net_series_add(&r->series, (double) (now - start) / NS_PER_S, seconds,
                    frames, bytes);
     if (c->out) {
         const struct net_interval *i = &r->series.v[r->series.n - 1];
-        fprintf(c->out, "tx t=%.2f pps=%.0f mbps=%.2f total=%llu backpressure=%llu\n",
+        fprintf(c->out, "tx t=%.2f pps=%.0f mbps=%.2f total=%llu backpressure=%llu%s",
                 i->end_s, net_interval_pps(i), net_interval_mbps(i),
                 (unsigned long long) r->tx_frames,
-                (unsigned long long) r->backpressure);
+                (unsigned long long) r->backpressure,
+                c->method == NET_TX_XDP ? "" : "\n");
+        if (c->method == NET_TX_XDP) {
+            fprintf(c->out, " device_drops=%llu\n", (unsigned long long) r->device_drops);
+        }
         fflush(c->out);
     }
     *last_ns = now;
@@ -228,10 +296,16 @@ tx_open(struct tx *t, const struct net_gen_config *c, int ifindex,
     t->method = c->method;
     t->mmsg.fd = -1;
     t->ring.fd = -1;
-    if (c->method == NET_TX_RING) {
+    t->xdp.fd = -1;
+    switch (c->method) {
+    case NET_TX_RING:
         return net_txring_open(&t->ring, ifindex, template, c->spec.size);
+    case NET_TX_XDP:
+        return net_afxdp_open(&t->xdp, ifindex, template, c->spec.size);
+    case NET_TX_MMSG:
+    default:
+        return mmsg_open(&t->mmsg, ifindex, template, c->spec.size, c->batch);
     }
-    return mmsg_open(&t->mmsg, ifindex, template, c->spec.size, c->batch);
 }
 
 static void
@@ -239,6 +313,8 @@ tx_close(struct tx *t)
 {
     if (t->method == NET_TX_RING) {
         net_txring_close(&t->ring);
+    } else if (t->method == NET_TX_XDP) {
+        net_afxdp_close(&t->xdp);
     } else {
         mmsg_close(&t->mmsg);
     }
@@ -252,7 +328,8 @@ run_loop(const struct net_gen_config *c, struct tx *t, struct net_gen_result *r)
     uint64_t end = c->duration_ms ? start + c->duration_ms * NS_PER_MS : UINT64_MAX;
     uint64_t interval = (uint64_t) c->report_interval_ms * NS_PER_MS;
     uint64_t next_report = start + interval, last_report = start, last_frames = 0;
-    uint64_t queued = 0, drain_deadline = 0, last_tx_ns = start;
+    uint64_t queued = 0, drain_deadline = 0, last_tx_ns = start, completed = 0;
+    uint64_t drops_base = c->method == NET_TX_XDP ? read_tx_dropped(c->dev) : 0;
     uint32_t seq = 0;
     struct net_pacer pacer;
     unsigned int burst = c->batch;
@@ -296,8 +373,8 @@ run_loop(const struct net_gen_config *c, struct tx *t, struct net_gen_result *r)
         int error = tx_pending(t) ? tx_flush(t) : 0;
         unsigned int sent = tx_reclaim(t);
         if (sent) {
+            completed += sent;
             r->tx_frames += sent;
-            r->tx_bytes += (uint64_t) sent * c->spec.size;
             last_tx_ns = clock_now_ns();
         }
         if (error && !is_backpressure(error)) {
@@ -327,6 +404,7 @@ run_loop(const struct net_gen_config *c, struct tx *t, struct net_gen_result *r)
 
         now = clock_now_ns();
         if (now >= next_report) {
+            account_device_drops(c, r, completed, drops_base);
             report(c, r, start, now, &last_report, &last_frames);
             next_report += interval;
             if (next_report <= now) {
@@ -335,6 +413,7 @@ run_loop(const struct net_gen_config *c, struct tx *t, struct net_gen_result *r)
         }
     }
     uint64_t now = clock_now_ns();
+    account_device_drops(c, r, completed, drops_base);
     if (r->tx_frames > last_frames) {
         report(c, r, start, now, &last_report, &last_frames);
     }

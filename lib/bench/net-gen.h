@@ -10,11 +10,13 @@
  * one line:   tx t=1.00 pps=10000 mbps=5.12 total=10000
  * At the end it drains what is still queued (at most 2 s) and stops.
  *
- * TX methods: NET_TX_RING (TPACKET_V2 mmap ring, qdisc bypass; default) and
- * NET_TX_MMSG (sendmmsg of prebuilt frames, qdisc bypass).
+ * TX methods: NET_TX_RING (TPACKET_V2 mmap ring, qdisc bypass; default),
+ * NET_TX_MMSG (sendmmsg of prebuilt frames, qdisc bypass) and NET_TX_XDP
+ * (AF_XDP socket in copy mode, frames up to 3840 bytes; net-afxdp.h).
  *
  * Errors (net_gen_run's return): 0, -ENODEV (interface unknown), -EPERM
- * (needs CAP_NET_RAW), -EMSGSIZE (frame larger than MTU + 14/18), or a
+ * (needs CAP_NET_RAW), -EMSGSIZE (frame larger than MTU + 14/18, or than
+ * an AF_XDP chunk), -EAFNOSUPPORT (no AF_XDP in the kernel), or a
  * negative errno from a socket call the loop cannot wait out.
  * Not thread-safe: one run per thread; `stop` may be set by a signal. */
 #ifndef PLURAL_BENCH_NET_GEN_H
@@ -30,6 +32,7 @@
 enum net_tx_method {
     NET_TX_RING,
     NET_TX_MMSG,
+    NET_TX_XDP,
 };
 
 struct net_gen_config {
@@ -54,6 +57,8 @@ struct net_gen_result {
     uint64_t errors;            /* Other transient send errors (waited out). */
     uint64_t skipped;           /* Paced frames dropped from the schedule. */
     uint64_t wrong_format;      /* Frames the kernel refused as malformed. */
+    uint64_t device_drops;      /* AF_XDP only: frames completed but dropped by
+                                 * the device (its tx_dropped), not in tx_frames. */
     struct net_series series;   /* Per-interval TX. */
 };
 

@@ -2,7 +2,8 @@
 # bench-net-gen-recv — plural's packet generator -> receiver over a veth pair
 # between two namespaces, paced at 10 kpps: the receiver counts exactly what
 # the sender counted (20000 frames, no loss, in order) for 60-, 1514- and
-# 9000-byte frames (MTU raised to 9000) and a VLAN-tagged run; both print
+# 9000-byte frames (MTU raised to 9000) over the TX ring, a VLAN-tagged run
+# over sendmmsg and a run over AF_XDP (copy mode); both print
 # per-second lines; the JSON reports carry the totals.  No timing assertion:
 # a paced run on an idle veth loses nothing, whatever the machine's speed.
 . "$(dirname "$0")/../lib/common.sh"
@@ -49,4 +50,5 @@ run 60
 run 1514
 run 9000
 run 64 --vlan 10 --method mmsg
-pass "generator and receiver agree at 60, 1514, 9000 bytes and with a VLAN tag"
+run 1514 --method xdp
+pass "generator and receiver agree at 60, 1514, 9000 bytes, with a VLAN tag, over sendmmsg and AF_XDP"
