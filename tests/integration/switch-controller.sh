@@ -71,4 +71,4 @@ wait_log "$T/c2.log" 'recv PORT_STATUS .*reason=2 port_no=3 .*state=0x1' ||
 sw s show | grep -Eq '3\(p3\).*down' || fail "show does not say port 3 is down: $(sw s show)"
 
 kill "$mpid" 2>/dev/null
-pass
+finish

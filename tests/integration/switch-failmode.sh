@@ -47,4 +47,4 @@ wait_for 10 sh -c "'$PLURAL' switch --ctl '$T/e.ctl' show | grep -q EMERGENCY" |
 sw e inject 1 "$ab"
 [ "$(popn e 3)" = 1 ] && [ "$(popn e 2)" = 0 ] || fail "emergency mode does not use the emergency flow"
 sw e counters | grep -Eq 'ofp_emergency_entered +[1-9]' || fail "emergency entry not counted"
-pass
+finish

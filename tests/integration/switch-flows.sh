@@ -65,4 +65,4 @@ sw s add-flow "in_port=1,actions=frobnicate" 2>"$T/err"; rc=$?
 [ "$rc" = 1 ] || fail "bad flow: exit $rc, expected 1"
 grep -q . "$T/err" || fail "bad flow: no message"
 sw s inject 2>/dev/null; [ $? = 2 ] || fail "inject without args is not exit 2"
-pass
+finish

@@ -63,4 +63,4 @@ wait_for 5 sh -c "[ \"\$('$PLURAL' switch --ctl '$T/s.ctl' pop-sent 2)\" = '$f' 
     fail "switch no longer forwards after the garbage"
 # A well-behaved client still works.
 peer good features expect FEATURES_REPLY
-pass
+finish

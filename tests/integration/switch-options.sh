@@ -64,4 +64,4 @@ expect_usage "plural switch clock" "clock" "$PLURAL" switch --ctl "$T/c.ctl" clo
 "$PLURAL" switch --help | grep -q dump-flows || fail "plural switch --help"
 sw c log-level ofconn dbg || fail "log-level failed"
 sw c counters | grep -q ofp_rx_msgs || fail "counters lacks ofp_rx_msgs"
-pass
+finish

@@ -47,4 +47,4 @@ wait_log "$T/c.log" 'recv FLOW_REMOVED .*cookie=0x22 priority=10 reason=1 ' ||
 [ "$(nflows)" = 0 ] || fail "flows left: $(sw s dump-flows)"
 [ "$(grep -c 'recv FLOW_REMOVED' "$T/c.log")" = 2 ] || fail "expected exactly 2 FLOW_REMOVED"
 sw s clock resume || fail "clock resume failed"
-pass
+finish

@@ -5,6 +5,8 @@
 #  - usage errors exit 2; --help exits 0;
 #  - run-time `plural ctl route add` with an unreachable next hop or a bad
 #    prefix fails with exit 1 and a one-line reason;
+#  - snapshot/restore moves run-time routes to another controller; a bad
+#    `reconfigure` is refused and changes nothing;
 #  - peers that send garbage are disconnected and logged as the peer's fault
 #    while 4 emulated switches (the bench generator) keep being served.
 . "$(dirname "$0")/../lib/common.sh"
@@ -57,7 +59,22 @@ for args in "10.9.0.0/16 via 10.7.7.7:next hop 10.7.7.7 is unreachable" \
 done
 ctl r route add 10.9.0.0/16 via 10.0.2.2 || fail "a good route was refused"
 ctl r route | grep -q "^10.9.0.0/16 .*10.0.2.2 .*runtime" || fail "route not shown: $(ctl r route)"
+# Snapshot / restore carries run-time state to a second controller; a bad
+# reconfiguration is refused in one line and changes nothing.
+ctl r snapshot >"$T/snap.json"
+grep -q '"10.9.0.0/16"' "$T/snap.json" || fail "snapshot lacks the run-time route: $(cat "$T/snap.json")"
+controller_start r2 "" --app router --config "$T/router.conf" --listen "ptcp:$(free_port):127.0.0.1"
+ctl r2 restore "$T/snap.json" || fail "restore failed"
+ctl r2 route | grep -q "^10.9.0.0/16 .*runtime" || fail "restored controller lacks the route: $(ctl r2 route)"
+printf '%s\n' "$IF1" "route 10.8.0.0/16 via 10.0.9.9" >"$T/bad.conf"
+set +e
+out=$(ctl r reconfigure "$T/bad.conf" 2>&1); rc=$?
+set -e
+[ "$rc" = 1 ] && echo "$out" | grep -q "bad.conf:2: route 10.8.0.0/16: next hop 10.0.9.9 is unreachable" ||
+    fail "bad reconfigure: rc $rc, '$out'"
+ctl r route | grep -q "^10.0.2.0/24" || fail "a refused reconfigure changed the routes: $(ctl r route)"
 kill_pidfile "$T/r.pid"
+kill_pidfile "$T/r2.pid"
 
 PORT=$(free_port)
 controller_start l2 "" --app l2 --listen "ptcp:$PORT:127.0.0.1"

@@ -8,6 +8,8 @@
 #   sw NAME CMD...               `plural switch --ctl $T/NAME.ctl CMD...`
 #   ofpeer ARGS...               the scripted OpenFlow peer (ofpeer.py)
 #   frame KIND ARGS...           a test frame as hex (frames.py)
+#   finish                       stops the switches, fails if a sanitizer
+#                                (ASan/UBSan builds) reported anything, passes
 HERE_INTEROP=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PYTHON=${PYTHON:-/usr/bin/python3}
 
@@ -17,8 +19,14 @@ require_switchd() {
     [ -x "$PYTHON" ] || skip "needs $PYTHON (Debian python3) for the scripted OpenFlow peer"
 }
 
+# Sanitizer reports of the (detached) daemons go to files in $T.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$T/sanitizer"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$T/sanitizer"
+SWITCHDS=""
+
 switchd_start() {
     _name=$1; shift
+    SWITCHDS="$SWITCHDS $_name"
     "$SWITCHD" --ctl "$T/$_name.ctl" --pidfile "$T/$_name.pid" \
         --log-file "$T/$_name.log" --detach "$@" ||
         fail "plural-switchd $* did not start (exit $?)"
@@ -43,3 +51,20 @@ wait_log() {
 
 # listening PORT: true when something listens on TCP PORT (this namespace).
 listening() { ss -Hltn "sport = :$1" | grep -q .; }
+
+# finish: stops every switch started with switchd_start (SIGTERM, waits for
+# the exit so leak checks run), then fails on any sanitizer report.
+finish() {
+    for _n in $SWITCHDS; do
+        [ -f "$T/$_n.pid" ] || continue
+        _pid=$(cat "$T/$_n.pid")
+        kill "$_pid" 2>/dev/null
+        wait_for 10 sh -c "! kill -0 $_pid" || fail "plural-switchd $_n did not stop on SIGTERM"
+    done
+    for _f in "$T"/sanitizer*; do
+        [ -f "$_f" ] || continue
+        cat "$_f" >&2
+        fail "sanitizer report from plural-switchd ($_f)"
+    done
+    pass
+}

@@ -28,6 +28,7 @@ ip netns exec "$NS" "$SWITCHD" --ctl "$T/s.ctl" --pidfile "$T/s.pid" \
     --controller "tcp:127.0.0.1:$port" --fail-mode secure ||
     fail "plural-switchd did not start"
 on_exit "kill_pidfile $T/s.pid"
+SWITCHDS="$SWITCHDS s"
 wait_for 10 sh -c "'$PLURAL' switch --ctl '$T/s.ctl' show | grep -q 'ACTIVE'" ||
     fail "switch not connected to the controller: $(sw s show)"
 
@@ -48,4 +49,4 @@ log "iperf3: $((bps / 1000000)) Mbit/s received"
 
 flows=$(sw s dump-flows)
 echo "$flows" | grep -q 'actions=output' || fail "controller installed no flows: $flows"
-pass
+finish

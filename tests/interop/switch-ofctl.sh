@@ -73,4 +73,4 @@ ofctl del-flows "$OF" || fail "del-flows failed"
 # port-mod through ovs-ofctl: no-flood shows up in the port config.
 ofctl mod-port "$OF" 3 no-flood || fail "mod-port failed: $(cat "$T/ofctl.err")"
 ofctl show "$OF" | grep -A1 '3(p3)' | grep -q 'NO_FLOOD' || fail "mod-port no-flood not reflected: $(ofctl show "$OF")"
-pass
+finish

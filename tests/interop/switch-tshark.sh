@@ -28,6 +28,7 @@ in_ns "$SWITCHD" --ctl "$T/s.ctl" --pidfile "$T/s.pid" --log-file "$T/s.log" --d
     --dpid 0x7 --port dummy:p1 --port dummy:p2 --controller "tcp:127.0.0.1:$cport" \
     --listen "ptcp:$mport:127.0.0.1" --fail-mode secure || fail "plural-switchd did not start"
 on_exit "kill_pidfile $T/s.pid"
+SWITCHDS="$SWITCHDS s"
 wait_for 10 sh -c "'$PLURAL' switch --ctl '$T/s.ctl' show | grep -q ACTIVE" ||
     fail "switch not connected to the controller"
 
@@ -76,4 +77,4 @@ peers=$(tshark -r "$T/session.pcap" $dis -Y "_ws.malformed && !$ours" 2>/dev/nul
 log "malformed per tshark: 0 from plural-switchd, $peers from the peers"
 n=$(tshark -r "$T/session.pcap" $dis -Y "openflow_v1 && $ours" 2>/dev/null | wc -l)
 [ "$n" -gt 10 ] || fail "only $n OpenFlow packets from plural-switchd decoded"
-pass
+finish
