@@ -25,7 +25,10 @@
 
 LOG_MODULE(lab);
 
-#define VM_KVM_TIMEOUT_MS 20000
+#define VM_KVM_TIMEOUT_MS 15000
+/* Remembers that KVM could not boot the guest kernel here, so that later
+ * "auto" guests go straight to TCG (delete the file to try KVM again). */
+#define KVM_FAILED_FILE LAB_RUN_ROOT "/kvm-failed"
 #define VM_TCG_TIMEOUT_MS 90000
 #define DAEMON_READY_MS 10000
 
@@ -627,8 +630,13 @@ up_vm(struct up *u, const struct lab_node *node, const char *kernel, const char 
     const char *want = node->accel ? node->accel : "auto";
     const char *tries[2];
     size_t n_tries = 0;
-    if (!strcmp(want, "kvm") || (!strcmp(want, "auto") && lab_vm_kvm_available())) {
+    bool kvm_failed_before = access(KVM_FAILED_FILE, F_OK) == 0;
+    if (!strcmp(want, "kvm")
+        || (!strcmp(want, "auto") && lab_vm_kvm_available() && !kvm_failed_before)) {
         tries[n_tries++] = "kvm";
+    } else if (!strcmp(want, "auto") && kvm_failed_before) {
+        fprintf(stderr, "lab: node %s: using tcg: KVM failed to boot a guest on this host "
+                "before (delete %s to try KVM again)\n", node->name, KVM_FAILED_FILE);
     }
     if (strcmp(want, "kvm")) {
         tries[n_tries++] = "tcg";
@@ -663,6 +671,15 @@ up_vm(struct up *u, const struct lab_node *node, const char *kernel, const char 
             json_object_set_new(rec, "start", json_integer(start));
         } else {
             lab_proc_stop(pid, start, 2000);
+            if (!strcmp(tries[t], "kvm") && !strcmp(want, "auto")) {
+                mkdir_p(LAB_RUN_ROOT);
+                FILE *f = fopen(KVM_FAILED_FILE, "w");
+                if (f) {
+                    fprintf(f, "%s: %s with %s\n", kernel, r == -ECHILD ? "qemu exited"
+                            : "no guest agent within the timeout", "-accel kvm -cpu host");
+                    fclose(f);
+                }
+            }
             if (t + 1 < n_tries) {
                 fprintf(stderr, "lab: node %s: %s failed (%s); falling back to %s\n",
                         node->name, tries[t], r == -ECHILD ? "qemu exited"

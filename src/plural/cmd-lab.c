@@ -45,7 +45,7 @@ struct lab_args {
 
 /* Parses options up to the first non-option (or "--"). */
 static int
-parse_options(int argc, char *argv[], struct lab_args *a)
+parse_options(int argc, char *argv[], struct lab_args *a, bool permute)
 {
     static const struct option opts[] = {
         { "run-dir", required_argument, NULL, 'd' },
@@ -61,7 +61,7 @@ parse_options(int argc, char *argv[], struct lab_args *a)
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, permute ? "h" : "+h", opts, NULL)) != -1) {
         uint64_t n;
         switch (c) {
         case 'd': a->run_dir = optarg; break;
@@ -291,29 +291,16 @@ run(int argc, char *argv[])
     }
     const char *sub = argv[1];
     struct lab_args a = { 0 };
-    if (parse_options(argc - 1, argv + 1, &a)) {
+    /* exec stops at NODE (the command has options of its own); the other
+     * commands take options before or after their operands. */
+    bool is_exec = !strcmp(sub, "exec");
+    if (parse_options(argc - 1, argv + 1, &a, !is_exec)) {
         return EXIT_USAGE;
     }
-    int rest = argc - 1 - optind;
-    char **args = argv + 1 + optind;
-    if (!strcmp(sub, "exec")) {
-        return cmd_exec(rest, args, &a);
-    }
-    /* Options may also follow the operands for the other commands. */
-    char **operands = xcalloc(rest + 1, sizeof *operands);
-    int n = 0;
-    for (int i = 0; i < rest; i++) {
-        if (args[i][0] == '-' && args[i][1]) {
-            char *sub_argv[3] = { "lab", args[i], i + 1 < rest ? args[i + 1] : NULL };
-            int sub_argc = sub_argv[2] ? 3 : 2;
-            if (parse_options(sub_argc, sub_argv, &a)) {
-                free(operands);
-                return EXIT_USAGE;
-            }
-            i += optind - 2;
-        } else {
-            operands[n++] = args[i];
-        }
+    int n = argc - 1 - optind;
+    char **operands = argv + 1 + optind;
+    if (is_exec) {
+        return cmd_exec(n, operands, &a);
     }
     int rc;
     if (!strcmp(sub, "up")) {
@@ -330,7 +317,6 @@ run(int argc, char *argv[])
         fprintf(stderr, "plural lab: unknown command '%s' (see plural lab --help)\n", sub);
         rc = EXIT_USAGE;
     }
-    free(operands);
     return rc;
 }
 
