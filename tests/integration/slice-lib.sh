@@ -1,0 +1,75 @@
+# slice-lib.sh — helpers for plural-slicer's namespace tests
+# (tests/integration/slice-*.sh).  Source after tests/lib/common.sh and
+# tests/interop/ctl-lib.sh.
+#
+#   SLICER                          path of plural-slicer
+#   slicer_start NS ARGS...         runs plural-slicer in NS with control
+#                                   socket $T/slicer.ctl, log $T/slicer.log
+#   slice CMD...                    `plural slice --ctl $T/slicer.ctl CMD...`
+#   slice_up NAME N                 true when slice NAME has N connected switches
+#   ofctl NS ARGS...                ovs-ofctl -O OpenFlow10 ARGS in NS
+#   topo_tagged                     hosts $A and $B, each with one interface per
+#                                   VLAN (no 802.1Q in this kernel: the tagging
+#                                   is done by an Open vSwitch in $X with two
+#                                   NORMAL bridges, access ports tag=10/20);
+#                                   trunks $P-sa (port 1) and $P-sb (port 2) in
+#                                   $S for the switch under test.  A: a10
+#                                   10.0.1.2/24 (gw .1), a20 10.20.0.1/24;
+#                                   B: b10 10.0.2.2/24 (gw .1), b20 10.20.0.2/24
+SLICER=$PLURAL_BUILD/src/slicer/plural-slicer
+
+require_slicer() {
+    [ -x "$SLICER" ] || skip "plural-slicer not built at $SLICER"
+    [ -x "$PLURAL" ] || skip "plural not built at $PLURAL"
+}
+
+slicer_start() {
+    _ns=$1; shift
+    ip netns exec "$_ns" "$SLICER" --ctl "$T/slicer.ctl" "$@" >>"$T/slicer.log" 2>&1 &
+    echo $! >"$T/slicer.pid"
+    on_exit "kill_pidfile $T/slicer.pid"
+    wait_for 10 "$PLURAL" slice --ctl "$T/slicer.ctl" list ||
+        fail "plural-slicer does not answer on its control socket: $(cat "$T/slicer.log")"
+}
+
+slicer_stop() {
+    kill_pidfile "$T/slicer.pid"
+    _pid=$(cat "$T/slicer.pid")
+    wait_for 5 sh -c "! kill -0 $_pid" || fail "plural-slicer did not stop"
+}
+
+slice() {
+    "$PLURAL" slice --ctl "$T/slicer.ctl" "$@"
+}
+
+slice_up() {
+    slice list | awk -v n="$1" -v c="$2/" '$1 == n && index($3, c) == 1 { ok = 1 } END { exit !ok }'
+}
+
+ofctl() {
+    _ns=$1; shift
+    ip netns exec "$_ns" ovs-ofctl -O OpenFlow10 "$@"
+}
+
+topo_tagged() {
+    require_cmd ovs-vswitchd ovsdb-server ovs-vsctl ovsdb-tool
+    A=$P-a; B=$P-b; S=$P-s; X=$P-x
+    netns_add "$A"; netns_add "$B"; netns_add "$S"; netns_add "$X"
+    veth_add "$X" "$P-ta" "$S" "$P-sa"
+    veth_add "$X" "$P-tb" "$S" "$P-sb"
+    ovs_start "$X"
+    for h in "$A a 1" "$B b 2"; do
+        set -- $h
+        vsctl "$X" add-br "$P-br$2" -- set bridge "$P-br$2" datapath_type=netdev \
+            fail-mode=standalone || fail "cannot create tagging bridge"
+        vsctl "$X" add-port "$P-br$2" "$P-t$2" || fail "cannot add trunk"
+        for v in 10 20; do
+            veth_add "$1" "$2$v" "$X" "$P-$2$v"
+            vsctl "$X" add-port "$P-br$2" "$P-$2$v" tag=$v || fail "cannot add access port"
+        done
+        ip -n "$1" addr add "10.0.$3.2/24" dev "${2}10"
+        ip -n "$1" route add default via "10.0.$3.1"
+        ip -n "$1" addr add "10.20.0.$3/24" dev "${2}20"
+        ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=0
+    done
+}
