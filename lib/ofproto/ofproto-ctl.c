@@ -555,6 +555,40 @@ cmd_set_link(struct ctl_conn *conn, int argc, const char *argv[], void *p)
 }
 
 static void
+cmd_add_port(struct ctl_conn *conn, int argc, const char *argv[], void *p)
+{
+    /* add-port [N=]SPEC */
+    uint16_t port_no = 0;
+    const char *spec = argv[1];
+    const char *eq = strchr(spec, '=');
+    (void) argc;
+    if (eq) {
+        char *num = xstrndup(spec, eq - spec);
+        int error = parse_port(conn, num, &port_no);
+        free(num);
+        if (error) {
+            return;
+        }
+        spec = eq + 1;
+    }
+    char *err = NULL;
+    int error = ofproto_add_port(p, port_no, spec, &err);
+    reply_result(conn, error, err, NULL);
+}
+
+static void
+cmd_del_port(struct ctl_conn *conn, int argc, const char *argv[], void *p)
+{
+    uint16_t port_no;
+    (void) argc;
+    if (parse_port(conn, argv[1], &port_no)) {
+        return;
+    }
+    int error = ofproto_del_port(p, port_no);
+    reply_result(conn, error, error ? xasprintf("no port %u", port_no) : NULL, NULL);
+}
+
+static void
 cmd_run_timers(struct ctl_conn *conn, int argc, const char *argv[], void *p)
 {
     (void) argc;
@@ -579,6 +613,8 @@ ofproto_ctl_register(struct ofproto *p, struct ctl_server *s)
         { "inject", "PORT HEXFRAME", 2, 2, cmd_inject },
         { "pop-sent", "PORT", 1, 1, cmd_pop_sent },
         { "port/set-link", "PORT up|down", 2, 2, cmd_set_link },
+        { "add-port", "[N=]SPEC", 1, 1, cmd_add_port },
+        { "del-port", "PORT", 1, 1, cmd_del_port },
         { "run-timers", "", 0, 0, cmd_run_timers },
     };
     for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {

@@ -28,6 +28,8 @@ usage(FILE *out)
 "  inject PORT HEXFRAME      receive a frame on a dummy port\n"
 "  pop-sent PORT             print (and forget) the frames a dummy port sent\n"
 "  set-link PORT up|down     change a dummy port's link (port/set-link)\n"
+"  add-port [N=]SPEC         add a port (IFNAME, tap:NAME, dummy:NAME)\n"
+"  del-port PORT             remove a port\n"
 "  log-level MODULE LEVEL    set a log level (MODULE or ALL; err warn info dbg off)\n"
 "  counters                  the daemon's named counters\n"
 "  clock stop|warp MS|resume freeze, advance or resume the daemon's clock (tests)\n\n"
@@ -55,6 +57,8 @@ static const struct cmd cmds[] = {
     { "pop-sent", "pop-sent", 1, 1, "PORT" },
     { "set-link", "port/set-link", 2, 2, "PORT up|down" },
     { "port/set-link", "port/set-link", 2, 2, "PORT up|down" },
+    { "add-port", "add-port", 1, 1, "[N=]SPEC" },
+    { "del-port", "del-port", 1, 1, "PORT" },
     { "log-level", "log/set", 2, 2, "MODULE LEVEL" },
     { "counters", "counters", 0, 0, "" },
 };

@@ -71,4 +71,11 @@ wait_log "$T/c2.log" 'recv PORT_STATUS .*reason=2 port_no=3 .*state=0x1' ||
 sw s show | grep -Eq '3\(p3\).*down' || fail "show does not say port 3 is down: $(sw s show)"
 
 kill "$mpid" 2>/dev/null
+# Port added and removed at run time: PORT_STATUS ADD and DELETE.
+sw s add-port 9=dummy:p9 || fail "add-port failed"
+wait_log "$T/c1.log" 'recv PORT_STATUS .*reason=0 port_no=9 ' || fail "no PORT_STATUS ADD for port 9"
+sw s show | grep -Eq '^ *9\(p9\)' || fail "show lacks port 9"
+sw s del-port 9 || fail "del-port failed"
+wait_log "$T/c2.log" 'recv PORT_STATUS .*reason=1 port_no=9 ' || fail "no PORT_STATUS DELETE for port 9"
+sw s del-port 9 2>/dev/null && fail "deleting a missing port succeeded"
 finish

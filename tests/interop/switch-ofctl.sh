@@ -70,6 +70,16 @@ ofctl del-flows "$OF" "in_port=1" || fail "del-flows in_port=1 failed"
 ofctl del-flows "$OF" || fail "del-flows failed"
 [ "$(ofctl dump-flows "$OF" | grep -c actions=)" = 0 ] || fail "flows left after del-flows"
 
+# A long reply: 1500 flows do not fit in one 64 KB STATS_REPLY; the switch
+# splits it (OFPSF_REPLY_MORE) and ovs-ofctl reassembles every flow.
+awk 'BEGIN { for (i = 0; i < 1500; i++)
+    printf "priority=5,ip,nw_dst=172.16.%d.%d,actions=output:2\n", int(i / 256), i % 256 }' >"$T/many"
+ofctl add-flows "$OF" "$T/many" || fail "add-flows of 1500 flows failed: $(cat "$T/ofctl.err")"
+n=$(ofctl dump-flows "$OF" | grep -c 'actions=output:2')
+[ "$n" = 1500 ] || fail "dump-flows returned $n of 1500 flows"
+[ "$(sw s dump-flows | grep -c actions=)" = 1500 ] || fail "plural switch dump-flows does not list 1500 flows"
+ofctl del-flows "$OF" || fail "del-flows failed"
+
 # port-mod through ovs-ofctl: no-flood shows up in the port config.
 ofctl mod-port "$OF" 3 no-flood || fail "mod-port failed: $(cat "$T/ofctl.err")"
 ofctl show "$OF" | grep -A1 '3(p3)' | grep -q 'NO_FLOOD' || fail "mod-port no-flood not reflected: $(ofctl show "$OF")"
