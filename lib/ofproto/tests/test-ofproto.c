@@ -1,0 +1,278 @@
+/* test-ofproto — the switch logic end to end within one process: an ofproto
+ * with dummy ports and a management listener on loopback, driven by a raw
+ * OpenFlow client over a real TCP stream (no root, no daemons). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+#include "net/event-loop.h"
+#include "net/stream.h"
+#include "ofp/ofp-msgs.h"
+#include "ofproto/ofproto.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/util.h"
+
+struct fixture {
+    struct loop *loop;
+    struct ofproto *p;
+    struct stream *client;
+    struct buf rx;
+    uint32_t xid;
+};
+
+/* Runs the switch's loop until the client has a whole message (or the
+ * stream closed: returns NULL).  The 5 s limit only guards against a hang. */
+static struct buf *
+recv_msg(struct fixture *f)
+{
+    uint64_t deadline = clock_now_ms() + 5000;
+    for (;;) {
+        int len = ofp_frame_length(f->rx.data, f->rx.size);
+        assert_true(len >= 0);
+        if (len > 0) {
+            struct buf *m = buf_new(len);
+            buf_put(m, buf_pull(&f->rx, len), len);
+            return m;
+        }
+        uint8_t tmp[65536];
+        ssize_t n = stream_recv(f->client, tmp, sizeof tmp);
+        if (n == 0 || (n < 0 && n != -EAGAIN)) {
+            return NULL;
+        }
+        if (n > 0) {
+            buf_put(&f->rx, tmp, n);
+            continue;
+        }
+        assert_true(clock_now_ms() < deadline);
+        loop_run_once(f->loop, 10);
+    }
+}
+
+static void
+send_msg(struct fixture *f, const struct ofp_msg *msg)
+{
+    struct buf b;
+    buf_init(&b, 128);
+    ofp_encode(msg, &b);
+    assert_int_equal(stream_send(f->client, b.data, b.size), 0);
+    buf_uninit(&b);
+}
+
+static void
+send_raw(struct fixture *f, const void *data, size_t n)
+{
+    assert_int_equal(stream_send(f->client, data, n), 0);
+}
+
+/* The next message that is not an echo, decoded. */
+static void
+expect(struct fixture *f, uint8_t type, struct ofp_msg *msg, struct buf **raw)
+{
+    struct buf *m = recv_msg(f);
+    assert_non_null(m);
+    struct ofp_error err;
+    assert_int_equal(ofp_decode(m->data, m->size, msg, &err), 0);
+    assert_int_equal(msg->type, type);
+    *raw = m;
+}
+
+static void
+expect_error(struct fixture *f, uint16_t type, uint16_t code)
+{
+    struct ofp_msg msg;
+    struct buf *raw;
+    expect(f, OFPT_ERROR, &msg, &raw);
+    assert_int_equal(msg.error.type, type);
+    assert_int_equal(msg.error.code, code);
+    ofp_msg_uninit(&msg);
+    buf_delete(raw);
+}
+
+static int
+setup(void **state)
+{
+    struct fixture *f = xzalloc(sizeof *f);
+    char *err = NULL;
+    f->loop = loop_create();
+    f->p = ofproto_create(f->loop, 0x42, OFPROTO_FAIL_SECURE);
+    assert_int_equal(ofproto_add_port(f->p, 0, "dummy:p1", &err), 0);
+    assert_int_equal(ofproto_add_port(f->p, 0, "dummy:p2", &err), 0);
+    assert_int_equal(ofproto_add_listener(f->p, "ptcp:0:127.0.0.1", &err), 0);
+    char *name = xasprintf("tcp:127.0.0.1:%u", ofproto_listener_port(f->p));
+    assert_int_equal(stream_open(name, &f->client, &err), 0);
+    free(name);
+    buf_init(&f->rx, 4096);
+
+    struct ofp_msg msg;
+    struct buf *raw;
+    expect(f, OFPT_HELLO, &msg, &raw);        /* The switch speaks first. */
+    buf_delete(raw);
+    ofp_make_hello(&msg, 1);
+    send_msg(f, &msg);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *f = *state;
+    stream_close(f->client);
+    ofproto_destroy(f->p);
+    loop_destroy(f->loop);
+    buf_uninit(&f->rx);
+    free(f);
+    return 0;
+}
+
+static void
+test_features(void **state)
+{
+    struct fixture *f = *state;
+    struct ofp_msg msg;
+    struct buf *raw;
+    ofp_msg_init(&msg, OFPT_FEATURES_REQUEST, 7);
+    send_msg(f, &msg);
+    expect(f, OFPT_FEATURES_REPLY, &msg, &raw);
+    assert_int_equal(msg.xid, 7);
+    assert_int_equal(msg.features.datapath_id, 0x42);
+    assert_int_equal(msg.features.n_tables, 1);
+    assert_int_equal(msg.features.capabilities, 0xc7);
+    assert_int_equal(msg.features.n_ports, 2);
+    assert_int_equal(msg.features.ports[0].port_no, 1);
+    assert_string_equal(msg.features.ports[1].name, "p2");
+    ofp_msg_uninit(&msg);
+    buf_delete(raw);
+}
+
+static void
+add_flow(struct fixture *f, uint16_t in_port, uint16_t out_port, uint32_t xid)
+{
+    struct ofp_msg msg;
+    ofp_msg_init(&msg, OFPT_FLOW_MOD, xid);
+    ofp_match_init_catchall(&msg.flow_mod.match);
+    msg.flow_mod.match.wildcards &= ~OFPFW_IN_PORT;
+    msg.flow_mod.match.in_port = in_port;
+    msg.flow_mod.command = OFPFC_ADD;
+    msg.flow_mod.priority = 100;
+    msg.flow_mod.buffer_id = OFP_NO_BUFFER;
+    msg.flow_mod.out_port = OFPP_NONE;
+    msg.flow_mod.actions = xmalloc(sizeof *msg.flow_mod.actions);
+    msg.flow_mod.actions[0] = ofp_action_output(out_port, 0);
+    msg.flow_mod.n_actions = 1;
+    send_msg(f, &msg);
+    ofp_msg_uninit(&msg);
+}
+
+static void
+barrier(struct fixture *f)
+{
+    struct ofp_msg msg;
+    struct buf *raw;
+    ofp_msg_init(&msg, OFPT_BARRIER_REQUEST, 99);
+    send_msg(f, &msg);
+    expect(f, OFPT_BARRIER_REPLY, &msg, &raw);
+    assert_int_equal(msg.xid, 99);
+    buf_delete(raw);
+}
+
+static void
+test_flow_mod_and_forwarding(void **state)
+{
+    struct fixture *f = *state;
+    add_flow(f, 1, 99, 10);                     /* No port 99. */
+    expect_error(f, OFPET_BAD_ACTION, OFPBAC_BAD_OUT_PORT);
+    add_flow(f, 1, 2, 11);
+    barrier(f);
+
+    struct buf out;
+    buf_init(&out, 256);
+    ofproto_dump_flows(f->p, &out);
+    assert_non_null(strstr(buf_cstr(&out), "in_port=1 actions=output:2"));
+    buf_clear(&out);
+
+    uint8_t frame[60] = { 0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x88, 0xb5 };
+    assert_int_equal(ofproto_inject(f->p, 1, frame, sizeof frame, NULL), 0);
+    assert_int_equal(ofproto_pop_sent(f->p, 2, &out, NULL), 1);
+    char *hex = hex_encode(frame, sizeof frame);
+    assert_int_equal(strncmp(buf_cstr(&out), hex, strlen(hex)), 0);
+    free(hex);
+    buf_uninit(&out);
+}
+
+static void
+test_stats_and_errors(void **state)
+{
+    struct fixture *f = *state;
+    struct ofp_msg msg;
+    struct buf *raw;
+
+    ofp_msg_init(&msg, OFPT_STATS_REQUEST, 20);
+    msg.stats_request.type = OFPST_PORT;
+    msg.stats_request.port.port_no = OFPP_NONE;
+    send_msg(f, &msg);
+    expect(f, OFPT_STATS_REPLY, &msg, &raw);
+    assert_int_equal(msg.stats_reply.type, OFPST_PORT);
+    assert_int_equal(msg.stats_reply.port.n, 2);
+    ofp_msg_uninit(&msg);
+    buf_delete(raw);
+
+    ofp_msg_init(&msg, OFPT_QUEUE_GET_CONFIG_REQUEST, 21);
+    msg.queue_get_config_request.port = 99;
+    send_msg(f, &msg);
+    expect_error(f, OFPET_QUEUE_OP_FAILED, OFPQOFC_BAD_PORT);
+
+    static const uint8_t vendor[] = { 1, OFPT_VENDOR, 0, 12, 0, 0, 0, 22, 0, 0, 0x23, 0x20 };
+    send_raw(f, vendor, sizeof vendor);
+    expect_error(f, OFPET_BAD_REQUEST, OFPBRC_BAD_VENDOR);
+
+    static const uint8_t short_flow_mod[] = { 1, OFPT_FLOW_MOD, 0, 16, 0, 0, 0, 23,
+                                              0, 0, 0, 0, 0, 0, 0, 0 };
+    send_raw(f, short_flow_mod, sizeof short_flow_mod);
+    expect_error(f, OFPET_BAD_REQUEST, OFPBRC_BAD_LEN);
+
+    struct ofp_port_mod_h pm = { .port_no = 1 };    /* Wrong hw_addr. */
+    ofp_msg_init(&msg, OFPT_PORT_MOD, 24);
+    msg.port_mod = pm;
+    send_msg(f, &msg);
+    expect_error(f, OFPET_PORT_MOD_FAILED, OFPPMFC_BAD_HW_ADDR);
+}
+
+static void
+test_garbage_disconnects_keeps_flows(void **state)
+{
+    struct fixture *f = *state;
+    add_flow(f, 2, 1, 30);
+    barrier(f);
+    static const uint8_t bad[] = { 9, OFPT_ECHO_REQUEST, 0, 8, 0, 0, 0, 1 };
+    for (int i = 0; i < OFPROTO_GARBAGE_MAX + 5; i++) {
+        send_raw(f, bad, sizeof bad);
+    }
+    int errors = 0;
+    struct buf *m;
+    while ((m = recv_msg(f)) != NULL) {
+        errors++;
+        buf_delete(m);
+    }
+    assert_true(errors >= 1 && errors <= OFPROTO_GARBAGE_MAX + 1);
+    struct buf out;
+    buf_init(&out, 256);
+    ofproto_dump_flows(f->p, &out);
+    assert_non_null(strstr(buf_cstr(&out), "in_port=2 actions=output:1"));
+    buf_uninit(&out);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_features, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flow_mod_and_forwarding, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats_and_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_garbage_disconnects_keeps_flows, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
