@@ -4,6 +4,7 @@
  * buffer_id names the PACKET_IN) is one flow setup.
  *
  *   ctl-setup-rate --target tcp:127.0.0.1:PORT [--switches 16] [--macs 1000]
+ *   (or --target ptcp:PORT:IP: wait for a controller started with --connect)
  *                  [--window 64] [--warmup-ms 1000] [--duration-ms 5000] [--json]
  *
  * Each switch: HELLO, answers FEATURES_REQUEST (n_buffers 256, 3 ports),
@@ -270,7 +271,7 @@ cmp_u64(const void *a, const void *b)
 static void
 usage(void)
 {
-    printf("usage: ctl-setup-rate --target tcp:IP:PORT [--switches N] [--macs M] [--window W]\n"
+    printf("usage: ctl-setup-rate --target tcp:IP:PORT|ptcp:PORT:IP [--switches N] [--macs M] [--window W]\n"
            "                      [--warmup-ms MS] [--duration-ms MS] [--json]\n");
 }
 
@@ -302,7 +303,13 @@ main(int argc, char *argv[])
     }
     char ip[64];
     int port;
-    if (!target || sscanf(target, "tcp:%63[^:]:%d", ip, &port) != 2 || cfg.switches < 1
+    bool passive = false;
+    if (target && sscanf(target, "ptcp:%d:%63s", &port, ip) == 2) {
+        passive = true;         /* Switches that wait for a --connect controller. */
+    } else if (!target || sscanf(target, "tcp:%63[^:]:%d", ip, &port) != 2) {
+        target = NULL;
+    }
+    if (!target || cfg.switches < 1
         || cfg.switches > 4096 || cfg.macs < 2 || cfg.window < 1 || cfg.window > RING / 2) {
         fprintf(stderr, "ctl-setup-rate: need --target tcp:IP:PORT and sane sizes (see --help)\n");
         return 2;
@@ -313,16 +320,34 @@ main(int argc, char *argv[])
         return 2;
     }
     int ep = epoll_create1(0);
+    int lfd = -1;
+    if (passive) {
+        int one = 1;
+        lfd = socket(AF_INET, SOCK_STREAM, 0);
+        setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(lfd, (struct sockaddr *) &sin, sizeof sin) < 0 || listen(lfd, 1024) < 0) {
+            fprintf(stderr, "ctl-setup-rate: listen %s: %s\n", target, strerror(errno));
+            return 1;
+        }
+    }
     struct emu **emus = calloc((size_t) cfg.switches, sizeof *emus);
     for (int i = 0; i < cfg.switches; i++) {
         struct emu *e = calloc(1, sizeof *e);
         e->id = i;
         e->rx = malloc(RX_SIZE);
         e->tx = malloc(TX_SIZE);
-        e->fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (connect(e->fd, (struct sockaddr *) &sin, sizeof sin) < 0) {
-            fprintf(stderr, "ctl-setup-rate: connect %s: %s\n", target, strerror(errno));
-            return 1;
+        if (passive) {
+            e->fd = accept(lfd, NULL, NULL);    /* Blocks until the controller comes. */
+            if (e->fd < 0) {
+                fprintf(stderr, "ctl-setup-rate: accept: %s\n", strerror(errno));
+                return 1;
+            }
+        } else {
+            e->fd = socket(AF_INET, SOCK_STREAM, 0);
+            if (connect(e->fd, (struct sockaddr *) &sin, sizeof sin) < 0) {
+                fprintf(stderr, "ctl-setup-rate: connect %s: %s\n", target, strerror(errno));
+                return 1;
+            }
         }
         int one = 1;
         setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -408,5 +433,8 @@ main(int argc, char *argv[])
     free(emus);
     free(res.lat);
     close(ep);
+    if (lfd >= 0) {
+        close(lfd);
+    }
     return res.setups ? 0 : 1;
 }
