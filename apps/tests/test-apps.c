@@ -205,9 +205,9 @@ test_router(void **state)
     char path[64];
     out_clear();
     struct controller *ctl = make("router", router_conf, &sw, path);
-    /* delete-all + ARP + 2 own + 3 routes. */
-    assert_int_equal(count_type(OFPT_FLOW_MOD), 7);
-    assert_int_equal(ctl_switch_n_flows(sw), 6);
+    /* delete-all + ARP + ip-miss + drop + 2 own + 3 routes. */
+    assert_int_equal(count_type(OFPT_FLOW_MOD), 9);
+    assert_int_equal(ctl_switch_n_flows(sw), 8);
     out_clear();
 
     uint8_t f[128];
@@ -319,6 +319,100 @@ test_garbage_is_peer_fault(void **state)
     controller_destroy(ctl);
 }
 
+static int barrier_calls;
+static void barrier_done(struct ctl_switch *sw, void *aux) { (void) sw; (void) aux; barrier_calls++; }
+
+static void
+test_framework(void **state)
+{
+    (void) state;
+    struct ctl_switch *sw;
+    char path[64];
+    out_clear();
+    struct controller *ctl = make("l2", NULL, &sw, path);
+    out_clear();
+    /* Echo requests are answered with the same xid and payload. */
+    uint8_t echo[12] = { 1, OFPT_ECHO_REQUEST, 0, 12, 0, 0, 0, 0x42, 'p', 'i', 'n', 'g' };
+    assert_int_equal(ctl_switch_receive(sw, echo, sizeof echo), 0);
+    controller_flush(ctl);
+    assert_int_equal(count_type(OFPT_ECHO_REPLY), 1);
+    assert_int_equal(out[0].len, 12);
+    assert_memory_equal(out[0].data + 4, echo + 4, 8);
+    out_clear();
+    /* Barriers: the callback runs when the reply with its xid arrives, and
+     * earlier unanswered barriers complete with it. */
+    barrier_calls = 0;
+    uint32_t x1 = ctl_switch_barrier(sw, barrier_done, NULL);
+    uint32_t x2 = ctl_switch_barrier(sw, barrier_done, NULL);
+    assert_true(x1 && x2 && x1 != x2);
+    controller_flush(ctl);
+    assert_int_equal(count_type(OFPT_BARRIER_REQUEST), 2);
+    uint8_t reply[8] = { 1, OFPT_BARRIER_REPLY, 0, 8, (uint8_t) (x2 >> 24), (uint8_t) (x2 >> 16),
+                         (uint8_t) (x2 >> 8), (uint8_t) x2 };
+    assert_int_equal(ctl_switch_receive(sw, reply, sizeof reply), 0);
+    assert_int_equal(barrier_calls, 2);
+    /* Messages split across reads are reassembled. */
+    out_clear();
+    assert_int_equal(ctl_switch_receive(sw, echo, 5), 0);
+    controller_flush(ctl);
+    assert_int_equal(n_out, 0);
+    assert_int_equal(ctl_switch_receive(sw, echo + 5, sizeof echo - 5), 0);
+    controller_flush(ctl);
+    assert_int_equal(count_type(OFPT_ECHO_REPLY), 1);
+    out_clear();
+    controller_destroy(ctl);
+}
+
+static const char vlan_conf[] =
+    "interface eth1 port 1 mac 02:00:00:00:01:01 ip 10.0.1.1/24\n"
+    "interface eth7 port 2 mac 02:00:00:00:02:01 ip 10.0.2.1/24 vlan 7\n";
+
+static void
+test_router_vlan(void **state)
+{
+    (void) state;
+    struct ctl_switch *sw;
+    char path[64];
+    out_clear();
+    struct controller *ctl = make("router", vlan_conf, &sw, path);
+    out_clear();
+    /* An ARP request tagged with VLAN 7 on port 2 is answered tagged. */
+    uint8_t f[128], t[132];
+    size_t n = arp(f, bcast, mac_b, 1, 0x0a000202, 0x0a000201);
+    memcpy(t, f, 12);
+    t[12] = 0x81; t[13] = 0x00; t[14] = 0; t[15] = 7;
+    memcpy(t + 16, f + 12, n - 12);
+    inject(ctl, sw, 2, t, n + 4);
+    struct ofp_msg m;
+    get_msg(OFPT_PACKET_OUT, 0, &m);
+    const uint8_t *d = m.packet_out.data.data;
+    assert_int_equal(m.packet_out.actions[0].output.port, 2);
+    assert_int_equal(d[12], 0x81);
+    assert_int_equal(d[15], 7);
+    assert_int_equal(d[25], 2);                         /* ARP reply. */
+    ofp_msg_uninit(&m);
+    out_clear();
+    /* The same request untagged on port 2 matches no interface: ignored. */
+    inject(ctl, sw, 2, f, n);
+    assert_int_equal(n_out, 0);
+    /* A packet from A to B leaves tagged: the flow sets the VLAN. */
+    inject(ctl, sw, 1, f, ipv4_icmp(f, r1, mac_a, 0x0a000102, 0x0a000202, 64));
+    controller_flush(ctl);
+    get_msg(OFPT_FLOW_MOD, 0, &m);
+    assert_int_equal(m.flow_mod.actions[0].type, OFPAT_SET_VLAN_VID);
+    assert_int_equal(m.flow_mod.actions[0].vlan_vid, 7);
+    ofp_msg_uninit(&m);
+    get_msg(OFPT_PACKET_OUT, 0, &m);
+    d = m.packet_out.data.data;
+    assert_int_equal(d[12], 0x81);
+    assert_int_equal(d[15], 7);
+    assert_int_equal(d[18 + 8], 63);
+    ofp_msg_uninit(&m);
+    out_clear();
+    controller_destroy(ctl);
+    unlink(path);
+}
+
 int
 main(void)
 {
@@ -326,6 +420,8 @@ main(void)
         cmocka_unit_test(test_l2),
         cmocka_unit_test(test_router),
         cmocka_unit_test(test_garbage_is_peer_fault),
+        cmocka_unit_test(test_framework),
+        cmocka_unit_test(test_router_vlan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
