@@ -551,11 +551,20 @@ up_ovs(struct up *u, const struct lab_node *node)
         char *targets[16];
         size_t n = 2, nt = 0;
         for (size_t i = 0; i < node->n_controllers && nt < 16; i++) {
-            args[n++] = targets[nt++] = xasprintf("unix:%s/%s.sock", u->st->run_dir,
-                                                  node->controllers[i]);
+            /* OVS connects only to unix sockets inside its run directory:
+             * give it a symlink to the controller's socket there. */
+            char *target = xasprintf("%s/%s.sock", u->st->run_dir, node->controllers[i]);
+            char *link = xasprintf("%s/%s.sock", dir, node->controllers[i]);
+            unlink(link);
+            if (symlink(target, link) < 0) {
+                error = up_fail(u, -errno, "node %s: symlink %s", node->name, link);
+            }
+            args[n++] = targets[nt++] = xasprintf("unix:%s", link);
+            free(target);
+            free(link);
         }
         args[n] = NULL;
-        error = ovs_vsctl(u, node, sock, args);
+        error = error ? error : ovs_vsctl(u, node, sock, args);
         for (size_t i = 0; i < nt; i++) {
             free(targets[i]);
         }

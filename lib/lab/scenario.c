@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <stdarg.h>
 #include <time.h>
 #include <unistd.h>
 #include <jansson.h>
@@ -507,6 +508,7 @@ run_iperf(struct scen *s, const struct net_platform *p, unsigned int len)
         rc = node_cmd(s, p->client, probe, false);
         free(probe);
         if (!rc) {
+            usleep(500 * 1000);   /* The server takes one test at a time. */
             break;
         }
         usleep(200 * 1000);
@@ -679,6 +681,272 @@ scenario_routing(struct scen *s)
     return 0;
 }
 
+/* ---- shared data plane (seed design 4b) and isolation ---- */
+
+static const char shared_topo[] =
+"name: %s\n"
+"nodes:\n"
+"  na: { kind: host, addresses: { eth1: 10.21.1.1/24 },\n"
+"        routes: [ { dst: default, via: 10.21.1.254 } ] }\n"
+"  nb: { kind: host, addresses: { eth1: 10.21.2.1/24 },\n"
+"        routes: [ { dst: default, via: 10.21.2.254 } ] }\n"
+"  nr: { kind: linux-router, addresses: { eth1: 10.21.1.254/24, eth2: 10.21.2.254/24 } }\n"
+"%s%s"
+"links:\n"
+"  - endpoints: [na:eth1, nr:eth1]\n"
+"  - endpoints: [nr:eth2, nb:eth1]\n"
+"%s%s";
+
+static const char shared_plural_nodes[] =
+"  pa: { kind: host, addresses: { eth1: 10.22.1.1/24 },\n"
+"        routes: [ { dst: default, via: 10.22.1.254 } ] }\n"
+"  pb: { kind: host, addresses: { eth1: 10.22.2.1/24 },\n"
+"        routes: [ { dst: default, via: 10.22.2.254 } ] }\n"
+"  sw: { kind: plural-switch, controllers: [prt], fail-mode: secure }\n"
+"  prt: { kind: controller, app: router, config: router-plural.conf }\n";
+static const char shared_plural_links[] =
+"  - endpoints: [pa:eth1, sw:p1]\n"
+"  - endpoints: [sw:p2, pb:eth1]\n";
+static const char shared_ovs_nodes[] =
+"  oa: { kind: host, addresses: { eth1: 10.23.1.1/24 },\n"
+"        routes: [ { dst: default, via: 10.23.1.254 } ] }\n"
+"  ob: { kind: host, addresses: { eth1: 10.23.2.1/24 },\n"
+"        routes: [ { dst: default, via: 10.23.2.254 } ] }\n"
+"  ovs: { kind: ovs, controllers: [ort] }\n"
+"  ort: { kind: controller, app: router, config: router-ovs.conf }\n";
+static const char shared_ovs_links[] =
+"  - endpoints: [oa:eth1, ovs:o1]\n"
+"  - endpoints: [ovs:o2, ob:eth1]\n";
+
+static void
+write_router_conf(const struct scen *s, const char *file, int x, const char *p1,
+                  const char *p2)
+{
+    char *path = xasprintf("%s/%s", s->dir, file);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fprintf(f, "# plural-controller router app: switch ports 1 and 2 (link order).\n"
+                "mode proactive\n"
+                "interface %s port 1 mac 02:00:00:%02x:01:01 ip 10.%d.1.254/24\n"
+                "interface %s port 2 mac 02:00:00:%02x:02:01 ip 10.%d.2.254/24\n",
+                p1, x, x, p2, x, x);
+        fclose(f);
+    }
+    free(path);
+}
+
+/* Which shared data planes can run here; reasons for the others. */
+static void
+shared_planes(struct scen *s, bool *plural, bool *ovs, char **plural_why, char **ovs_why)
+{
+    char self_dir[PATH_MAX];
+    snprintf(self_dir, sizeof self_dir, "%s", s->plural);
+    char *slash = strrchr(self_dir, '/');
+    if (slash) {
+        *slash = '\0';
+    }
+    char *switchd = getenv("PLURAL_SWITCHD") ? xstrdup(getenv("PLURAL_SWITCHD"))
+                    : xasprintf("%s/../switchd/plural-switchd", self_dir);
+    char *controller = getenv("PLURAL_CONTROLLER") ? xstrdup(getenv("PLURAL_CONTROLLER"))
+                       : xasprintf("%s/../controller/plural-controller", self_dir);
+    *plural = wanted(s, "plural");
+    *ovs = wanted(s, "ovs");
+    *plural_why = *ovs_why = NULL;
+    if (*plural && ((access(switchd, X_OK) && !have_program("plural-switchd"))
+                    || (access(controller, X_OK) && !have_program("plural-controller")))) {
+        *plural = false;
+        *plural_why = xstrdup("plural-switchd or plural-controller not built");
+    }
+    if (*ovs && (!have_program("ovs-vswitchd") || !have_program("ovsdb-server"))) {
+        *ovs = false;
+        *ovs_why = xstrdup("Open vSwitch (openvswitch-switch) not installed");
+    }
+    free(switchd);
+    free(controller);
+}
+
+static int
+shared_lab(struct scen *s, const char *prefix, bool plural, bool ovs)
+{
+    write_router_conf(s, "router-plural.conf", 22, "p1", "p2");
+    write_router_conf(s, "router-ovs.conf", 23, "o1", "o2");
+    char *name = lab_name(prefix);
+    char *yaml = xasprintf(shared_topo, name, plural ? shared_plural_nodes : "",
+                           ovs ? shared_ovs_nodes : "", plural ? shared_plural_links : "",
+                           ovs ? shared_ovs_links : "");
+    int error = lab_start(s, yaml);
+    free(yaml);
+    free(name);
+    return error;
+}
+
+static int
+scenario_shared(struct scen *s)
+{
+    s->unit_note = "TCP rate from A to B (1500-byte writes) routed by: the Linux kernel in "
+                   "a namespace (native), plural-switchd with the router app in "
+                   "plural-controller (plural), Open vSwitch's userspace datapath with the "
+                   "same controller (ovs)";
+    if (!have_program("iperf3")) {
+        add_result(s, "native", NULL, xstrdup("iperf3 not installed"));
+        return 1;
+    }
+    bool plural, ovs;
+    char *plural_why, *ovs_why;
+    shared_planes(s, &plural, &ovs, &plural_why, &ovs_why);
+    static const struct net_platform platforms[] = {
+        { "native", "na", "nb", "10.21.2.1", false, NULL, false },
+        { "plural", "pa", "pb", "10.22.2.1", false, NULL, false },
+        { "ovs", "oa", "ob", "10.23.2.1", false, NULL, false },
+    };
+    int error = shared_lab(s, "sd", plural, ovs);
+    for (size_t i = 0; !error && i < ARRAY_SIZE(platforms); i++) {
+        if ((i == 1 && !plural) || (i == 2 && !ovs)) {
+            char *why = i == 1 ? plural_why : ovs_why;
+            if (why) {
+                add_result(s, platforms[i].name, NULL, xstrdup(why));
+            }
+            continue;
+        }
+        run_iperf(s, &platforms[i], 1500);
+    }
+    if (error) {
+        add_result(s, "native", NULL, xstrdup("the lab did not come up"));
+    }
+    lab_stop(s);
+    free(plural_why);
+    free(ovs_why);
+    return 0;
+}
+
+/* The pid of the process WHAT of NODE, from the lab's state, or 0. */
+static long
+lab_pid(struct scen *s, const char *node, const char *what)
+{
+    json_t *status;
+    char *err;
+    long pid = 0;
+    if (lab_status(s->run_dir, &status, &err)) {
+        free(err);
+        return 0;
+    }
+    size_t i;
+    json_t *obj;
+    json_array_foreach(json_object_get(status, "objects"), i, obj) {
+        const char *n = json_string_value(json_object_get(obj, "node"));
+        const char *w = json_string_value(json_object_get(obj, "what"));
+        if (n && w && !strcmp(n, node) && !strcmp(w, what)
+            && json_is_true(json_object_get(obj, "present"))) {
+            pid = json_integer_value(json_object_get(obj, "pid"));
+        }
+    }
+    json_decref(status);
+    return pid;
+}
+
+/* CPU share of PID over the run, idle or while CLIENT sends to SERVER_IP. */
+static void
+measure_load(struct scen *s, const char *platform, long pid, const char *client,
+             const char *server, const char *server_ip, bool traffic)
+{
+    int secs = s->opts->quick ? 3 : 15;
+    pid_t gen = -1;
+    if (traffic) {
+        if (node_cmd(s, server, "iperf3 -s -D -p 5202", false)) {
+            add_result(s, platform, NULL, xstrdup("iperf3 server did not start"));
+            return;
+        }
+        usleep(300 * 1000);
+        struct args a = { 0 };
+        arg_in_node(&a, s, client);
+        arg(&a, "iperf3");
+        arg(&a, "-c");
+        arg(&a, "%s", server_ip);
+        arg(&a, "-p");
+        arg(&a, "5202");
+        arg(&a, "-t");
+        arg(&a, "%d", secs + 2);
+        fflush(NULL);
+        gen = fork();
+        if (gen == 0) {
+            int fd = open("/dev/null", O_WRONLY);
+            dup2(fd, 1);
+            dup2(fd, 2);
+            execvp(a.v[0], a.v);
+            _exit(127);
+        }
+        args_free(&a);
+        usleep(1000 * 1000);    /* Past the TCP slow start. */
+    }
+    char *json = result_path(s, platform, "json");
+    struct args a = { 0 };
+    arg(&a, "%s", s->plural);
+    arg(&a, "bench");
+    arg(&a, "load");
+    arg(&a, "--pid");
+    arg(&a, "%ld", pid);
+    arg(&a, "--interval");
+    arg(&a, "1");
+    arg(&a, "--duration");
+    arg(&a, "%d", secs);
+    arg(&a, "--quiet");
+    arg(&a, "--json");
+    arg(&a, "%s", json);
+    fprintf(stderr, "lab run %s: %s: CPU share of pid %ld for %d s%s\n", s->name, platform,
+            pid, secs, traffic ? " while A sends TCP to B through it" : ", idle");
+    int rc = run_argv(a.v, "/dev/null");
+    args_free(&a);
+    if (gen > 0) {
+        waitpid(gen, NULL, 0);
+    }
+    if (rc) {
+        add_result(s, platform, NULL, xasprintf("plural bench load exited %d", rc));
+        free(json);
+    } else {
+        add_result(s, platform, json, NULL);
+    }
+}
+
+static int
+scenario_isolation(struct scen *s)
+{
+    s->unit_note = "CPU share (% of one core) of the shared data-plane process, sampled "
+                   "every second, idle and while one virtual network's hosts exchange "
+                   "TCP traffic through it (seed fig. 21: the shared driver domain's load); "
+                   "softirq and system are the whole machine's";
+    if (!have_program("iperf3")) {
+        add_result(s, "plural-idle", NULL, xstrdup("iperf3 not installed"));
+        return 1;
+    }
+    bool plural, ovs;
+    char *plural_why, *ovs_why;
+    shared_planes(s, &plural, &ovs, &plural_why, &ovs_why);
+    if (!plural && !ovs) {
+        add_result(s, "plural-idle", NULL, plural_why ? plural_why : xstrdup("not selected"));
+        free(ovs_why);
+        return 1;
+    }
+    int error = shared_lab(s, "iso", plural, ovs);
+    if (!error && plural) {
+        long pid = lab_pid(s, "sw", "plural-switchd");
+        measure_load(s, "plural-idle", pid, "pa", "pb", "10.22.2.1", false);
+        measure_load(s, "plural-traffic", pid, "pa", "pb", "10.22.2.1", true);
+    } else if (plural_why) {
+        add_result(s, "plural-idle", NULL, xstrdup(plural_why));
+    }
+    if (!error && ovs) {
+        long pid = lab_pid(s, "ovs", "ovs-vswitchd");
+        measure_load(s, "ovs-idle", pid, "oa", "ob", "10.23.2.1", false);
+        measure_load(s, "ovs-traffic", pid, "oa", "ob", "10.23.2.1", true);
+    } else if (ovs_why) {
+        add_result(s, "ovs-idle", NULL, xstrdup(ovs_why));
+    }
+    lab_stop(s);
+    free(plural_why);
+    free(ovs_why);
+    return 0;
+}
+
 /* ---- report ---- */
 
 static void
@@ -704,9 +972,14 @@ write_report(struct scen *s)
         fprintf(md, "Measure: %s.\n\n", s->unit_note);
     }
     fprintf(csv, "scenario,platform,series,unit,n,mean,stddev,ci_low,ci_high,median\n");
-    fprintf(md, "| platform | series | n | mean | 95%% CI | ratio to native |\n"
-                "| --- | --- | ---: | ---: | --- | ---: |\n");
+    const char *first = NULL;
+    for (size_t i = 0; i < s->n_results && !first; i++) {
+        first = s->results[i].report ? s->results[i].name : NULL;
+    }
+    fprintf(md, "| platform | series | n | mean | 95%% CI | ratio to %s |\n"
+                "| --- | --- | ---: | ---: | --- | ---: |\n", first ? first : "native");
     json_t *native = NULL;
+    const char *ref_name = NULL;
     for (size_t i = 0; i < s->n_results; i++) {
         struct platform_result *r = &s->results[i];
         json_t *p = json_pack("{s:s}", "platform", r->name);
@@ -719,8 +992,9 @@ write_report(struct scen *s)
         json_error_t jerr;
         json_t *rep = json_load_file(r->report, 0, &jerr);
         json_object_set_new(p, "report", json_string(r->report));
-        if (!strcmp(r->name, "native")) {
-            native = json_incref(rep);
+        if (!native) {
+            native = json_incref(rep);   /* The first measured platform is the reference. */
+            ref_name = r->name;
         }
         json_t *series = json_object_get(rep, "series");
         json_t *out_series = json_array();
@@ -748,14 +1022,18 @@ write_report(struct scen *s)
                 }
             }
             mean = json_number_value(json_object_get(sum, "mean"));
-            json_array_append_new(out_series, json_pack("{s:s, s:s, s:O, s:f}", "name", sname,
-                                                        "unit", unit ? unit : "", "summary",
-                                                        sum, "ratio_to_native",
-                                                        isnan(ratio) ? 0.0 : ratio));
+            json_array_append_new(out_series, json_pack("{s:s, s:s, s:O, s:f, s:s}", "name",
+                                                        sname, "unit", unit ? unit : "",
+                                                        "summary", sum, "ratio_to_reference",
+                                                        isnan(ratio) ? 0.0 : ratio,
+                                                        "reference", ref_name));
+            char ratio_s[32] = "—";
+            if (!isnan(ratio)) {
+                snprintf(ratio_s, sizeof ratio_s, "%.3f", ratio);
+            }
             fprintf(md, "| %s | %s | %lld | %.6g %s | [%.6g, %.6g] | %s |\n", r->name, sname,
                     (long long) json_integer_value(json_object_get(sum, "n")), mean,
-                    unit ? unit : "", lo, hi,
-                    isnan(ratio) ? "—" : xasprintf("%.3f", ratio));
+                    unit ? unit : "", lo, hi, ratio_s);
             fprintf(csv, "%s,%s,%s,%s,%lld,%.9g,%.9g,%.9g,%.9g,%.9g\n", s->name, r->name, sname,
                     unit ? unit : "", (long long) json_integer_value(json_object_get(sum, "n")),
                     mean, json_number_value(json_object_get(sum, "stddev")), lo, hi,
@@ -834,7 +1112,8 @@ write_report(struct scen *s)
         free(cmp);
     }
     fprintf(md, "\nFiles: PLATFORM.json (bench reports with every sample), PLATFORM.csv, "
-            "summary.json, summary.csv, topology.yml (the lab used).\n");
+            "summary.json, summary.csv, topology.yml (the lab used); the plot and the "
+            "compare table come from `plural bench compare` over the same reports.\n");
     buf_uninit(&labels);
     args_free(&a);
     free(png);
@@ -868,12 +1147,16 @@ static const struct scenario scenarios[] = {
     { "p2p-64", "seed fig. 16-17: point-to-point TCP, 64-byte writes", scenario_p2p_64 },
     { "p2p-1500", "seed fig. 18: point-to-point TCP, 1500-byte writes", scenario_p2p_1500 },
     { "routing", "seed fig. 19-20: A -> router -> B, 1500-byte writes", scenario_routing },
+    { "isolation", "seed fig. 21: CPU load of the shared data plane, idle vs traffic",
+      scenario_isolation },
+    { "shared-dataplane", "seed fig. 26: routing by a shared OpenFlow data plane "
+      "(plural, OVS) vs native", scenario_shared },
 };
 
 const char *
 lab_scenario_names(void)
 {
-    return "cpu, mem, numa, p2p-64, p2p-1500, routing, all";
+    return "cpu, mem, numa, p2p-64, p2p-1500, routing, isolation, shared-dataplane, all";
 }
 
 static int
@@ -898,11 +1181,9 @@ run_one(const struct scenario *sc, const struct lab_scenario_opts *opts, const c
     setenv("PLURAL_BIN", s.plural, 0);
     sc->run(&s);
     write_report(&s);
-    int status = 1;
+    /* The first platform is the reference (native, or the idle data plane). */
+    int status = s.n_results && s.results[0].report ? 0 : 1;
     for (size_t i = 0; i < s.n_results; i++) {
-        if (!strcmp(s.results[i].name, "native") && s.results[i].report) {
-            status = 0;
-        }
         free(s.results[i].name);
         free(s.results[i].report);
         free(s.results[i].skipped);
