@@ -30,10 +30,12 @@ void
 token_bucket_set(struct token_bucket *tb, uint32_t rate, uint32_t burst,
                  uint64_t now_ms)
 {
+    bool was_unlimited = !tb->rate;
     refill(tb, now_ms);
     tb->rate = rate;
     tb->burst = burst ? burst : MAX(rate, 1u);
-    tb->milli_tokens = MIN(tb->milli_tokens, (uint64_t) tb->burst * 1000);
+    tb->milli_tokens = was_unlimited ? (uint64_t) tb->burst * 1000
+                       : MIN(tb->milli_tokens, (uint64_t) tb->burst * 1000);
 }
 
 bool

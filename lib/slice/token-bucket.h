@@ -24,7 +24,8 @@ struct token_bucket {
 /* Starts full at time now_ms.  burst 0 means max(rate, 1). */
 void token_bucket_init(struct token_bucket *, uint32_t rate, uint32_t burst,
                        uint64_t now_ms);
-/* Changes rate and burst, keeping the fill (clamped to the new burst). */
+/* Changes rate and burst, keeping the fill (clamped to the new burst);
+ * a bucket that was unlimited starts full. */
 void token_bucket_set(struct token_bucket *, uint32_t rate, uint32_t burst,
                       uint64_t now_ms);
 /* Takes n tokens if available at now_ms; returns false (taking none)

@@ -53,7 +53,10 @@ test_unlimited_and_set(void **state)
     }
     assert_int_equal(token_bucket_available(&tb, 0), UINT32_MAX);
     token_bucket_set(&tb, 10, 5, 0);
-    assert_true(token_bucket_available(&tb, 0) <= 5);
+    assert_int_equal(token_bucket_available(&tb, 0), 5);   /* Starts full. */
+    assert_true(token_bucket_take(&tb, 5, 0));
+    token_bucket_set(&tb, 10, 8, 0);                        /* Keeps the fill. */
+    assert_int_equal(token_bucket_available(&tb, 0), 0);
     token_bucket_init(&tb, 1000, 0, 0);     /* burst defaults to rate */
     assert_int_equal(token_bucket_available(&tb, 0), 1000);
     assert_false(token_bucket_take(&tb, 1001, 0));
