@@ -155,7 +155,8 @@ switch_fd_cb(struct loop *loop, int fd, unsigned int events, void *sw_)
         }
     }
     if ((events & (LOOP_READ | LOOP_ERROR)) && sw->state != CTL_SW_DEAD) {
-        for (int round = 0; round < 16 && sw->state != CTL_SW_DEAD; round++) {
+        for (int round = 0; round < 16 && sw->state != CTL_SW_DEAD && ctl_switch_may_read(sw);
+             round++) {
             buf_reserve(&sw->rx, 65536);
             size_t room = sw->rx.allocated - (size_t) (sw->rx.data - sw->rx.base) - sw->rx.size;
             ssize_t n = stream_recv(sw->stream, sw->rx.data + sw->rx.size, room);

@@ -95,5 +95,7 @@ void ctl_switch_kill(struct ctl_switch *, const char *reason);
 void ctl_switch_went_down(struct ctl_switch *);
 int ctl_switch_flush(struct ctl_switch *);
 void ctl_switch_check_timers(struct ctl_switch *, uint64_t now);
+/* False while the output backlog is too large to keep reading the peer. */
+bool ctl_switch_may_read(const struct ctl_switch *);
 
 #endif

@@ -23,7 +23,8 @@ COUNTER_DEFINE(ctl_peer_unexpected, "switch messages of a type a switch must not
 COUNTER_DEFINE(ctl_switch_errors, "OFPT_ERROR messages received from switches");
 COUNTER_DEFINE(ctl_packet_in_malformed_frame, "PACKET_IN frames with truncated headers");
 
-enum { CTL_HANDSHAKE_TIMEOUT_MS = 10000, CTL_TX_FLUSH_BYTES = 65536 };
+enum { CTL_HANDSHAKE_TIMEOUT_MS = 10000, CTL_TX_FLUSH_BYTES = 65536,
+       CTL_TX_HIGH_WATER = 4 * 1024 * 1024 };
 
 struct ctl_switch *
 ctl_switch_alloc(struct controller *ctl, const char *name)
@@ -666,11 +667,19 @@ ctl_switch_flush(struct ctl_switch *sw)
         return r;
     }
     if (sw->fd_registered) {
-        loop_set_fd_interest(sw->ctl->loop, stream_fd(sw->stream),
-                             stream_wanted_events(sw->stream)
-                             | (sw->tx.size ? LOOP_WRITE : 0));
+        unsigned int ev = stream_wanted_events(sw->stream) | (sw->tx.size ? LOOP_WRITE : 0);
+        if (!ctl_switch_may_read(sw)) {
+            ev &= ~LOOP_READ;       /* Back-pressure: stop reading a peer we cannot answer. */
+        }
+        loop_set_fd_interest(sw->ctl->loop, stream_fd(sw->stream), ev);
     }
     return 0;
+}
+
+bool
+ctl_switch_may_read(const struct ctl_switch *sw)
+{
+    return sw->tx.size < CTL_TX_HIGH_WATER;
 }
 
 void

@@ -17,7 +17,10 @@
  * (no allocation per message once the buffer has grown); the controller
  * writes the buffer to the socket once per event-loop round, or when it
  * passes 64 kB.  Helpers called while the switch is not connected drop
- * the message and return -ENOTCONN.
+ * the message and return -ENOTCONN.  Back-pressure: while more than 4 MB
+ * wait for a peer that does not read, the controller stops reading from it
+ * (it sends no more requests we would have to answer); past 64 MB it is
+ * disconnected as a peer that stopped reading.
  *
  * Test use: ctl_switch_create_detached() makes a switch with no socket whose
  * output goes to a callback, and ctl_switch_receive() feeds it raw bytes, so
