@@ -295,9 +295,9 @@ sc_on_connected(struct rconn *rc, void *aux)
 {
     struct slice_conn *sc = aux;
     struct ofp_msg hello;
-    (void) rc;
+    /* May run inside rconn_create(), before sc->rconn is set: use rc. */
     ofp_make_hello(&hello, 0);
-    sc_send(sc, &hello);
+    send_msg_to(rc, &hello);
     LOG_INFO("slice %s: controller %s connected for switch %016"PRIx64,
              sc->slice->def->name, sc->slice->def->controller, sc->sw->dpid);
 }
