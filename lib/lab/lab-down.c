@@ -95,6 +95,10 @@ lab_down(const char *run_dir, char **errp)
             } else if (!strcmp(type, "cgroup")) {
                 e = lab_cgroup_remove(jstr(obj, "path"));
             } else if (!strcmp(type, "netns")) {
+                /* Whatever `exec` started and left running in the node. */
+                if (lab_netns_exists(jstr(obj, "name"))) {
+                    lab_netns_kill_all(jstr(obj, "name"));
+                }
                 e = lab_netns_del(jstr(obj, "name"));
                 e = e == -ENOENT ? 0 : e;
             }

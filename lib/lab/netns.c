@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -121,6 +123,41 @@ lab_netns_exists(const char *name)
     bool exists = access(path, F_OK) == 0;
     free(path);
     return exists;
+}
+
+int
+lab_netns_kill_all(const char *name)
+{
+    char *path = netns_path(name);
+    struct stat ns;
+    int error = stat(path, &ns) < 0 ? -errno : 0;
+    free(path);
+    if (error) {
+        return error;
+    }
+    DIR *d = opendir("/proc");
+    if (!d) {
+        return -errno;
+    }
+    int killed = 0;
+    pid_t self = getpid();
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        char *end;
+        long pid = strtol(de->d_name, &end, 10);
+        if (*end || pid <= 0 || pid == self) {
+            continue;
+        }
+        char link[64];
+        struct stat st;
+        snprintf(link, sizeof link, "/proc/%ld/ns/net", pid);
+        if (stat(link, &st) == 0 && st.st_ino == ns.st_ino && st.st_dev == ns.st_dev
+            && kill(pid, SIGKILL) == 0) {
+            killed++;
+        }
+    }
+    closedir(d);
+    return killed;
 }
 
 int

@@ -32,6 +32,11 @@ int lab_netns_del(const char *name);
 
 bool lab_netns_exists(const char *name);
 
+/* Sends SIGKILL to every process whose network namespace is NAME (like
+ * `ip netns pids NAME | xargs kill -9`): what `exec` left running there.
+ * Returns the number of processes signalled, or a negative errno. */
+int lab_netns_kill_all(const char *name);
+
 /* Opens /run/netns/NAME (O_RDONLY|O_CLOEXEC); NULL NAME opens the
  * caller's own namespace.  Returns the fd or a negative errno. */
 int lab_netns_open(const char *name);

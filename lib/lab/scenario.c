@@ -503,17 +503,29 @@ run_iperf(struct scen *s, const struct net_platform *p, unsigned int len)
     arg(&a, "%s", csv);
     fprintf(stderr, "lab run %s: %s: iperf3 TCP, %u-byte writes, %d s x (%d + 1 warm-up)\n",
             s->name, p->name, len, secs, s->opts->rounds);
+    /* Reachability first (ARP, a controller's first flows): the iperf3
+     * server takes one test at a time, so it is not used as the probe. */
     for (int attempt = 0; attempt < 50; attempt++) {
-        char *probe = xasprintf("iperf3 -c %s -t 1 -p 5201 >/dev/null 2>&1", p->server_ip);
+        char *probe = xasprintf("ping -c1 -W1 %s >/dev/null 2>&1", p->server_ip);
         rc = node_cmd(s, p->client, probe, false);
         free(probe);
         if (!rc) {
-            usleep(500 * 1000);   /* The server takes one test at a time. */
             break;
         }
         usleep(200 * 1000);
     }
-    rc = rc ? rc : run_argv(a.v, "/dev/null");
+    /* iperf3 sometimes answers "the server is busy" to the first test
+     * after it started (seen on a loaded machine): try again, at most 3 times. */
+    for (int attempt = 0; !rc && attempt < 3; attempt++) {
+        rc = run_argv(a.v, "/dev/null");
+        if (!rc) {
+            break;
+        }
+        fprintf(stderr, "lab run %s: %s: iperf run failed (exit %d), retrying in 2 s\n",
+                s->name, p->name, rc);
+        sleep(2);
+        rc = attempt < 2 ? 0 : rc;
+    }
     args_free(&a);
     if (rc) {
         add_result(s, p->name, NULL, xasprintf("plural bench net iperf exited %d", rc));

@@ -52,6 +52,11 @@ ip -n "$name-b" link show eth1 | grep -q "mtu 1400" || fail "mtu not set"
 "$PLURAL" lab status --run-dir "$run" --json | grep -q '"present": false' && fail "status shows missing objects"
 [ "$(ip netns exec "$name-r" cat /proc/sys/net/ipv4/ip_forward)" = 1 ] || fail "r does not forward"
 
+# A process left running by exec (host node, no cgroup) goes with down.
+"$PLURAL" lab exec --run-dir "$run" s -- sh -c "sleep 600 >/dev/null 2>&1 & echo \$! > $T/bg.pid"
+bg=$(cat "$T/bg.pid")
+[ -n "$bg" ] && kill -0 "$bg" || fail "background process not started"
+
 # A second up of the same lab is refused and changes nothing.
 "$PLURAL" lab up "$T/three.yml" --run-dir "$run" 2>/dev/null && fail "second up accepted"
 
@@ -59,6 +64,7 @@ ip -n "$name-b" link show eth1 | grep -q "mtu 1400" || fail "mtu not set"
 ip netns list | grep -q "$name-" && fail "namespaces left: $(ip netns list | grep "$name-")"
 ls -d /sys/fs/cgroup/*/plural-lab/"$name"-* /sys/fs/cgroup/plural-lab/"$name"-* 2>/dev/null && fail "cgroups left"
 [ -e "$run" ] && fail "run directory left"
+[ -r "/proc/$bg/stat" ] && [ "$(sed 's/.*) //' "/proc/$bg/stat" | cut -c1)" != Z ] && fail "process $bg left in a node survived down"
 ip -o link | grep -q "10.77." && fail "links left"
 "$PLURAL" lab down --run-dir "$run" 2>/dev/null && fail "down of nothing succeeded"
 
