@@ -76,6 +76,7 @@ test_json_round_trip(void **state)
     json_t *vlans = json_object_get(j, "vlans");
     assert_int_equal(json_array_size(vlans), 4);
     json_decref(j);
+    slice_def_destroy(t);
 
     /* Errors name the problem. */
     j = json_pack("{s:s, s:s, s:[{s:s}]}", "name", "bad name!", "controller", "x",
