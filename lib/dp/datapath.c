@@ -5,6 +5,7 @@
 #include <string.h>
 #include "dp/actions.h"
 #include "dp/datapath-private.h"
+#include "dp/slice-sched.h"
 #include "util/clock.h"
 #include "util/counter.h"
 #include "util/log.h"
@@ -51,6 +52,7 @@ dp_destroy(struct datapath *dp)
     free(dp->list);
     free(dp->dirty);
     free(dp->clones);
+    free(dp->rx);
     free(dp);
 }
 
@@ -488,11 +490,106 @@ poll_links(struct datapath *dp)
     }
 }
 
+void
+dp_set_slice_sched(struct datapath *dp, struct slice_sched *sched, size_t budget)
+{
+    dp->sched = sched;
+    dp->sched_budget = budget;
+}
+
+struct slice_sched *
+dp_slice_sched(const struct datapath *dp)
+{
+    return dp->sched;
+}
+
+/* Processes frames dequeued from the scheduler: consecutive frames from
+ * the same input port go through dp_process_batch() together; the time is
+ * charged to the frames' slices evenly. */
+static void
+process_scheduled(struct datapath *dp, struct packet_batch *b)
+{
+    unsigned int i = 0;
+    while (i < b->n) {
+        struct packet_batch run;
+        uint16_t in_port = b->pkts[i]->in_port;
+        packet_batch_init(&run);
+        while (i < b->n && b->pkts[i]->in_port == in_port) {
+            run.pkts[run.n++] = b->pkts[i++];
+        }
+        uint32_t slices[PACKET_BATCH_MAX];
+        for (unsigned int k = 0; k < run.n; k++) {
+            slices[k] = run.pkts[k]->slice;
+        }
+        uint64_t start = clock_now_ns();
+        dp_process_batch(dp, in_port, &run);
+        uint64_t per_frame = (clock_now_ns() - start) / run.n;
+        for (unsigned int k = 0; k < run.n; k++) {
+            slice_sched_charge_cpu(dp->sched, slices[k], per_frame);
+        }
+    }
+}
+
+static int
+run_sliced(struct datapath *dp)
+{
+    size_t n = dp->n_ports;
+    int total = 0;
+    if (dp->n_rx < n) {
+        dp->rx = xrealloc(dp->rx, n * sizeof *dp->rx);
+        dp->n_rx = n;
+    }
+    for (size_t k = 0; k < n; k++) {
+        struct dp_port *p = dp->list[k];
+        struct packet_batch *b = &dp->rx[k];
+        int got = port_recv(p->port, b);
+        if (got <= 0) {
+            b->n = 0;
+            continue;
+        }
+        total += got;
+        if (UNLIKELY(p->config & (OFPPC_NO_RECV | OFPPC_PORT_DOWN))) {
+            p->rx_dropped += (uint64_t) got;
+            counter_add(&dp_drop_rx_config, (uint64_t) got);
+            continue;
+        }
+        for (unsigned int i = 0; i < b->n; i++) {
+            b->pkts[i]->in_port = p->port_no;
+            slice_sched_enqueue(dp->sched, b->pkts[i]);   /* Full: dropped. */
+        }
+    }
+    size_t budget = dp->sched_budget ? dp->sched_budget : 64 * MAX(n, (size_t) 1);
+    size_t done = 0;
+    while (done < budget && slice_sched_backlog(dp->sched)) {
+        struct packet_batch b;
+        packet_batch_init(&b);
+        size_t got = slice_sched_dequeue(dp->sched, &b, MIN(budget - done,
+                                                            (size_t) PACKET_BATCH_MAX));
+        if (!got) {
+            break;
+        }
+        process_scheduled(dp, &b);
+        done += got;
+    }
+    /* Frames live in the ports' rings only until port_recv_done(). */
+    slice_sched_flush(dp->sched);
+    for (size_t k = 0; k < n; k++) {
+        if (dp->rx[k].n) {
+            port_recv_done(dp->list[k]->port, &dp->rx[k]);
+        }
+    }
+    return total;
+}
+
 int
 dp_run_once(struct datapath *dp)
 {
     int total = 0;
     size_t n = dp->n_ports;
+    if (dp->sched) {
+        total = run_sliced(dp);
+        n = 0;
+    }
     for (size_t k = 0; k < n; k++) {
         struct dp_port *p = dp->list[(dp->rr_next + k) % n];
         struct packet_batch batch;

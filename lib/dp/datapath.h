@@ -161,6 +161,18 @@ void dp_set_upcall_limit(struct datapath *, uint32_t per_sec, uint32_t burst);
 /* OFPC_FRAG_DROP: drop IPv4 fragments (else OFPC_FRAG_NORMAL). */
 void dp_set_frag_drop(struct datapath *, bool drop);
 
+/* Per-slice fair scheduling (dp/slice-sched.h).  With a scheduler
+ * attached, dp_run_once() receives one batch from every port, queues the
+ * frames per slice (by VLAN), and processes at most `budget` frames per
+ * call (0: 64 per port) in weighted deficit-round-robin order, so a
+ * flooding slice gets only its share of the forwarding work; the frames
+ * left over are dropped and counted per slice, and the time spent on each
+ * slice's frames is charged to it.  NULL restores the default path.  The
+ * caller keeps ownership of the scheduler. */
+struct slice_sched;
+void dp_set_slice_sched(struct datapath *, struct slice_sched *, size_t budget);
+struct slice_sched *dp_slice_sched(const struct datapath *);
+
 /* Running. */
 /* Receives one batch from each port with frames ready and processes it;
  * polls link state (about once a second) and expires flows, MAC entries

@@ -54,6 +54,7 @@ slice_sched_flush(struct slice_sched *s)
             struct packet *p = q->ring[q->head];
             q->head = (q->head + 1) % s->capacity;
             q->count--;
+            q->stats.drops++;
             if (s->release) {
                 s->release(p, s->aux);
             }

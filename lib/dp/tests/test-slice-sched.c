@@ -9,7 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "dp/datapath.h"
+#include "dp/port.h"
 #include "dp/slice-sched.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/util.h"
 
 static struct packet *
 make_packet(int vlan, uint32_t len)
@@ -237,6 +242,82 @@ test_batch_limit_keeps_turn(void **state)
     slice_sched_destroy(s);
 }
 
+/* The scheduler inside the datapath: slice 1 floods port 1, slice 2 sends
+ * a little on port 2, both forwarded to port 3; the datapath may forward
+ * only 32 frames per dp_run_once().  Slice 2 loses nothing. */
+static void
+test_datapath_integration(void **state)
+{
+    (void) state;
+    struct datapath *dp = dp_create(0);
+    struct port *ports[4];
+    for (int i = 1; i <= 3; i++) {
+        char spec[32];
+        snprintf(spec, sizeof spec, "dummy:ssd%d", i);
+        assert_int_equal(dp_port_add(dp, spec, 0), i);
+        ports[i] = dp_port_get(dp, (uint16_t) i);
+    }
+    for (uint16_t in = 1; in <= 2; in++) {
+        struct ofp_action out = ofp_action_output(3, 0);
+        struct ofp_flow_mod_h fm;
+        struct ofp_error err;
+        memset(&fm, 0, sizeof fm);
+        ofp_match_init_catchall(&fm.match);
+        fm.match.wildcards &= ~(uint32_t) OFPFW_IN_PORT;
+        fm.match.in_port = in;
+        fm.command = OFPFC_ADD;
+        fm.buffer_id = OFP_NO_BUFFER;
+        fm.out_port = OFPP_NONE;
+        fm.actions = &out;
+        fm.n_actions = 1;
+        assert_int_equal(flow_table_apply(dp_flow_table(dp), &fm, &err), 0);
+    }
+    struct slice_sched *s = slice_sched_create(64, 0, NULL, NULL);
+    slice_sched_map_vlan(s, 10, 1);
+    slice_sched_map_vlan(s, 20, 2);
+    dp_set_slice_sched(dp, s, 32);
+    assert_ptr_equal(dp_slice_sched(dp), s);
+
+    struct packet *f10 = make_packet(10, 200), *f20 = make_packet(20, 200);
+    uint64_t sent2 = 0, sent1 = 0;
+    struct buf b = BUF_EMPTY;
+    for (int round = 0; round < 200; round++) {
+        for (int k = 0; k < 64; k++) {
+            port_dummy_inject(ports[1], f10->data, f10->len);
+        }
+        for (int k = 0; k < 8; k++) {
+            port_dummy_inject(ports[2], f20->data, f20->len);
+        }
+        dp_run_once(dp);
+        while (port_dummy_pop_sent(ports[3], &b) == 0) {
+            if (b.size >= 16 && b.data[15] == 20) {
+                sent2++;
+            } else {
+                sent1++;
+            }
+        }
+    }
+    struct slice_sched_stats st1, st2;
+    slice_sched_get_stats(s, 1, &st1);
+    slice_sched_get_stats(s, 2, &st2);
+    printf("# datapath: slice 1 forwarded %llu dropped %llu cpu %llu ns; "
+           "slice 2 forwarded %llu dropped %llu cpu %llu ns\n",
+           (unsigned long long) sent1, (unsigned long long) st1.drops,
+           (unsigned long long) st1.cpu_ns, (unsigned long long) sent2,
+           (unsigned long long) st2.drops, (unsigned long long) st2.cpu_ns);
+    assert_int_equal(sent2, 200 * 8);       /* Every frame of slice 2. */
+    assert_int_equal(st2.drops, 0);
+    assert_int_equal(sent1, 200 * 32 - 200 * 8);   /* The rest of the budget. */
+    assert_true(st1.drops > 0);
+    assert_int_equal(st1.tx_packets, sent1);
+    buf_uninit(&b);
+    free_packet(f10, NULL);
+    free_packet(f20, NULL);
+    dp_set_slice_sched(dp, NULL, 0);
+    dp_destroy(dp);
+    slice_sched_destroy(s);
+}
+
 int
 main(void)
 {
@@ -245,6 +326,7 @@ main(void)
         cmocka_unit_test(test_shares_follow_weights),
         cmocka_unit_test(test_flood_cannot_starve),
         cmocka_unit_test(test_batch_limit_keeps_turn),
+        cmocka_unit_test(test_datapath_integration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
