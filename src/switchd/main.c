@@ -17,6 +17,7 @@
 #include "dp/port.h"
 #include "net/ctl-server.h"
 #include "net/event-loop.h"
+#include "net/stream-ssl.h"
 #include "ofproto/ofproto.h"
 #include "options.h"
 #include "plural-config.h"
@@ -216,6 +217,10 @@ main(int argc, char *argv[])
     int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
     loop_add_fd(loop, sfd, LOOP_READ, signal_cb, NULL);
 
+    if (o.private_key && stream_ssl_configure(o.private_key, o.certificate,
+                                              o.ca_cert, &err)) {
+        die(err ? err : "cannot load the TLS key and certificates");
+    }
     struct ofproto *p = ofproto_create(loop, o.dpid, o.fail_mode);
     for (size_t i = 0; i < o.n_ports; i++) {
         if (ofproto_add_port(p, o.ports[i].port_no, o.ports[i].spec, &err)) {

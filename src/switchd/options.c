@@ -23,6 +23,9 @@ switchd_usage(FILE *out)
 "                           (repeatable; every controller gets PACKET_IN)\n"
 "  --listen PTARGET         accept management connections (e.g. ovs-ofctl):\n"
 "                           ptcp:PORT[:IP] or punix:PATH (repeatable)\n"
+"  --private-key FILE, --certificate FILE, --ca-cert FILE\n"
+"                           TLS for ssl:IP:PORT controllers and pssl:PORT[:IP]\n"
+"                           listeners (mutual authentication, PEM files)\n"
 "  --fail-mode MODE         secure (default: keep flows, drop table misses)\n"
 "                           or standalone (learning switch without controller)\n"
 "  --ctl PATH               control socket (default %s, mode 0600)\n"
@@ -66,6 +69,9 @@ switchd_options_uninit(struct switchd_options *o)
     free(o->ctl_path);
     free(o->pidfile);
     free(o->log_file);
+    free(o->private_key);
+    free(o->certificate);
+    free(o->ca_cert);
 }
 
 static void
@@ -188,6 +194,12 @@ apply(struct switchd_options *o, const char *key, const char *value,
         set_string(&o->pidfile, value);
     } else if (!strcmp(key, "log-file")) {
         set_string(&o->log_file, value);
+    } else if (!strcmp(key, "private-key")) {
+        set_string(&o->private_key, value);
+    } else if (!strcmp(key, "certificate")) {
+        set_string(&o->certificate, value);
+    } else if (!strcmp(key, "ca-cert")) {
+        set_string(&o->ca_cert, value);
     } else if (!strcmp(key, "verbose")) {
         const char *colon = strrchr(value, ':');
         enum log_level level;
@@ -307,6 +319,19 @@ switchd_options_parse(struct switchd_options *o, int argc, char *argv[],
         }
         if (o->help || o->version) {
             return 0;
+        }
+    }
+    int n_tls = !!o->private_key + !!o->certificate + !!o->ca_cert;
+    if (n_tls && n_tls != 3) {
+        *errp = xstrdup("TLS needs all of --private-key, --certificate and --ca-cert");
+        return -EINVAL;
+    }
+    for (size_t i = 0; i < o->n_controllers + o->n_listeners; i++) {
+        const char *t = i < o->n_controllers ? o->controllers[i]
+                                               : o->listeners[i - o->n_controllers];
+        if (!n_tls && (!strncmp(t, "ssl:", 4) || !strncmp(t, "pssl:", 5))) {
+            *errp = xasprintf("%s needs --private-key, --certificate and --ca-cert", t);
+            return -EINVAL;
         }
     }
     return 0;

@@ -36,6 +36,7 @@ struct switchd_options {
     char *ctl_path;
     char *pidfile;
     char *log_file;
+    char *private_key, *certificate, *ca_cert;     /* TLS (ssl:, pssl:). */
     bool detach;
     bool help, version;
 };
