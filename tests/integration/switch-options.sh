@@ -23,6 +23,8 @@ expect_usage "bad port" "port.*bogus" "$SWITCHD" --port bogus:x
 expect_usage "duplicate port number" "port number 1 given twice" "$SWITCHD" --port 1=dummy:a --port 1=dummy:b
 expect_usage "missing value" "--ctl needs a value" "$SWITCHD" --ctl
 expect_usage "bad verbose" "verbose" "$SWITCHD" --verbose ofconn:loud
+expect_usage "partial TLS options" "TLS needs all of" "$SWITCHD" --private-key "$T/k.pem"
+expect_usage "ssl without keys" "pssl:6999 needs --private-key" "$SWITCHD" --listen pssl:6999
 
 cat >"$T/bad.conf" <<CONF
 # a comment
