@@ -592,9 +592,14 @@ vm_images(struct up *u, char **kernel, char **initrd)
     }
     const char *modules[] = { "virtio_pci", "virtio_net", "e1000", NULL };
     char *plural = find_binary("PLURAL_BIN", "plural", "plural");
-    const char *binaries[] = { plural, NULL };
-    if (plural[0] != '/' || access(plural, X_OK)) {
-        binaries[0] = NULL;
+    /* plural (bench inside the guest) and iperf3 (p2p servers), when present. */
+    const char *binaries[3] = { NULL };
+    size_t n_bin = 0;
+    if (plural[0] == '/' && access(plural, X_OK) == 0) {
+        binaries[n_bin++] = plural;
+    }
+    if (access("/usr/bin/iperf3", X_OK) == 0) {
+        binaries[n_bin++] = "/usr/bin/iperf3";
     }
     struct lab_initramfs_opts opts = { version, modules, binaries };
     char *err;
