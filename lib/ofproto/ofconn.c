@@ -212,7 +212,6 @@ reset_session(struct ofconn *ofconn)
 {
     ofconn->hello_received = false;
     ofconn->miss_send_len = OFP_DEFAULT_MISS_SEND_LEN;
-    ofconn->config_flags = OFPC_FRAG_NORMAL;
     ofconn->garbage_in_window = 0;
     ofconn->garbage_window_start_ms = clock_now_ms();
 }

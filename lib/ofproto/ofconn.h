@@ -8,7 +8,8 @@
  *     HELLO offers nothing we speak gets HELLO_FAILED/INCOMPATIBLE and is
  *     closed; a first message other than HELLO counts as an implicit
  *     HELLO of its version;
- *   - per-connection state: miss_send_len and fragment flags (SET_CONFIG);
+ *   - per-connection state: miss_send_len (SET_CONFIG; the fragment flags
+ *     are switch-wide);
  *   - the garbage policy: every error reply is counted; more than
  *     OFPROTO_GARBAGE_MAX within OFPROTO_GARBAGE_WINDOW_MS, or a framing
  *     error, disconnects the peer (deferred to a zero-delay timer, so a
@@ -49,7 +50,6 @@ struct ofconn {
     bool dead;                      /* Disconnect pending. */
     uint64_t close_timer;
     uint16_t miss_send_len;
-    uint16_t config_flags;          /* OFPC_FRAG_*. */
 
     uint64_t garbage_window_start_ms;
     unsigned int garbage_in_window;

@@ -621,4 +621,5 @@ ofproto_ctl_register(struct ofproto *p, struct ctl_server *s)
         ctl_server_register(s, cmds[i].name, cmds[i].min, cmds[i].max, cmds[i].cb, p);
         ctl_server_set_usage(s, cmds[i].name, cmds[i].usage);
     }
+    ofproto_slice_ctl_register(p, s);
 }

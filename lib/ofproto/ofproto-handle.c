@@ -294,12 +294,18 @@ ofproto_handle_msg(struct ofproto *p, struct ofconn *ofconn,
     case OFPT_FEATURES_REQUEST:
         return handle_features(p, ofconn, rq->xid);
     case OFPT_GET_CONFIG_REQUEST:
-        ofp_make_config_reply(&msg, rq->xid, ofconn->config_flags,
+        ofp_make_config_reply(&msg, rq->xid, p->frag_flags,
                               ofconn->miss_send_len);
         reply(ofconn, &msg);
         return 0;
     case OFPT_SET_CONFIG:
-        ofconn->config_flags = rq->config.flags & OFPC_FRAG_MASK;
+        /* Fragment handling is switch-wide (the datapath's); reassembly is
+         * not offered (no OFPC_IP_REASM), so it means "normal". */
+        p->frag_flags = rq->config.flags & OFPC_FRAG_MASK;
+        if (p->frag_flags == OFPC_FRAG_REASM) {
+            p->frag_flags = OFPC_FRAG_NORMAL;
+        }
+        dp_set_frag_drop(p->dp, p->frag_flags == OFPC_FRAG_DROP);
         ofconn->miss_send_len = rq->config.miss_send_len;
         return 0;
     case OFPT_PACKET_OUT:

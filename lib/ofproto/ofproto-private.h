@@ -56,12 +56,17 @@ struct ofproto {
     struct list mgmt;               /* struct ofconn, OFCONN_MGMT. */
     struct list listeners;          /* struct ofproto_listener. */
 
+    uint16_t frag_flags;            /* OFPC_FRAG_NORMAL or _DROP (SET_CONFIG). */
     bool had_controller;            /* Some controller was ever connected. */
     uint64_t expire_timer;
     uint64_t dp_timer;
 };
 
 static inline struct loop *ofproto_loop(const struct ofproto *p) { return p->loop; }
+
+/* ofproto-slice.c (slicing area): slice/map, slice/stats, ... */
+struct ctl_server;
+void ofproto_slice_ctl_register(struct ofproto *, struct ctl_server *);
 
 /* ofproto.c */
 void ofproto_mgmt_closed(struct ofproto *, struct ofconn *);

@@ -204,6 +204,39 @@ test_flow_mod_and_forwarding(void **state)
 }
 
 static void
+test_config_frag_drop(void **state)
+{
+    struct fixture *f = *state;
+    struct ofp_msg msg;
+    struct buf *raw;
+
+    add_flow(f, 1, 2, 40);
+    ofp_msg_init(&msg, OFPT_SET_CONFIG, 41);
+    msg.config.flags = OFPC_FRAG_DROP;
+    msg.config.miss_send_len = 200;
+    send_msg(f, &msg);
+    ofp_msg_init(&msg, OFPT_GET_CONFIG_REQUEST, 42);
+    send_msg(f, &msg);
+    expect(f, OFPT_GET_CONFIG_REPLY, &msg, &raw);
+    assert_int_equal(msg.config.flags, OFPC_FRAG_DROP);
+    assert_int_equal(msg.config.miss_send_len, 200);
+    buf_delete(raw);
+
+    /* An IPv4 first fragment (MF set) is dropped; a whole datagram passes. */
+    uint8_t frame[60] = { 0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00,
+                          0x45, 0, 0, 46, 0, 1, 0x20, 0, 64, 17, 0, 0,
+                          10, 0, 0, 1, 10, 0, 0, 2 };
+    struct buf out;
+    buf_init(&out, 256);
+    assert_int_equal(ofproto_inject(f->p, 1, frame, sizeof frame, NULL), 0);
+    assert_int_equal(ofproto_pop_sent(f->p, 2, &out, NULL), 0);
+    frame[20] = 0x40;                           /* DF, not a fragment. */
+    assert_int_equal(ofproto_inject(f->p, 1, frame, sizeof frame, NULL), 0);
+    assert_int_equal(ofproto_pop_sent(f->p, 2, &out, NULL), 1);
+    buf_uninit(&out);
+}
+
+static void
 test_stats_and_errors(void **state)
 {
     struct fixture *f = *state;
@@ -271,6 +304,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_features, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flow_mod_and_forwarding, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_frag_drop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage_disconnects_keeps_flows, setup, teardown),
     };
