@@ -99,7 +99,9 @@ fi
 # mem: a tiny STREAM run (below the cache rule: warned), validated.
 "$PLURAL" bench mem --array-size 100000 --ntimes 3 --rounds 2 --threads 2 \
     --json "$T/mem.json" >"$T/mem.txt" 2>"$T/mem.err" || fail "bench mem failed: $(cat "$T/mem.err")"
-grep -q "below STREAM's minimum" "$T/mem.err" || fail "mem: no warning for a small array"
+if [ -d /sys/devices/system/cpu/cpu0/cache/index0 ]; then
+    grep -q "below STREAM's minimum" "$T/mem.err" || fail "mem: no warning for a small array"
+fi
 [ "$(json_get "$T/mem.json" "[s['name'] for s in r['series']]")" = "['copy', 'scale', 'add', 'triad']" ] || fail "mem: series"
 json_get "$T/mem.json" "r['params']['validation']" | grep -q passed || fail "mem: validation"
 [ "$(json_get "$T/mem.json" "r['params']['threads']")" = 2 ] || fail "mem: threads"
