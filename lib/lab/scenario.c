@@ -382,9 +382,10 @@ run_mem_platform(struct scen *s, const char *platform, const char *node, bool gu
     int ntimes = s->opts->quick ? 3 : 20;
     struct args a = { 0 };
     arg_in_node(&a, s, node);
+    /* The guest agent returns stdout and stderr together: keep only JSON. */
     char *line = xasprintf("%s bench mem --array-size %lu --ntimes %d --rounds %d "
-                           "--no-progress --format json", guest ? "plural" : s->plural, size,
-                           ntimes, s->opts->rounds);
+                           "--no-progress --format json%s", guest ? "plural" : s->plural, size,
+                           ntimes, s->opts->rounds, guest ? " 2>/dev/null" : "");
     if (guest) {
         arg(&a, "%s", line);
     } else {
