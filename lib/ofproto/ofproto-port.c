@@ -32,12 +32,6 @@ ofproto_get_port(const struct ofproto *p, uint16_t port_no)
     return NULL;
 }
 
-size_t
-ofproto_port_count(const struct ofproto *p)
-{
-    return hmap_count(&p->ports);
-}
-
 static int
 cmp_ports(const void *a_, const void *b_)
 {

@@ -1,12 +1,13 @@
 /* ofproto-private — what the files of lib/ofproto share (not for outside
  * callers: they use ofproto.h).
  *
- *   ofproto.c           lifecycle, controllers, listeners, fail mode
- *   ofproto-port.c      ports: numbering, PORT_STATUS, PORT_MOD, stats
+ *   ofproto.c           lifecycle, controllers, listeners, fail mode and
+ *                       emergency mode, FLOW_REMOVED, flow expiry timer
+ *   ofproto-port.c      ports: numbering, descriptions, PORT_MOD, PORT_STATUS
  *   ofproto-handle.c    one handler per OpenFlow request type
- *   ofproto-async.c     PACKET_IN, FLOW_REMOVED, PORT_STATUS to controllers
- *   ofproto-dp.c        the glue to lib/dp's datapath (forwarding, upcalls)
- *   ofproto-ctl.c       control-socket commands
+ *   ofproto-dp.c        the glue to lib/dp's datapath (running it, upcalls to
+ *                       PACKET_IN, link changes, PACKET_OUT, buffers)
+ *   ofproto-ctl.c       show/dump text and JSON, control-socket commands
  *   ofconn.c            one connection (HELLO, errors, garbage policy)
  *
  * Everything runs in the loop thread. */
@@ -95,7 +96,6 @@ int ofproto_port_mod(struct ofproto *, const struct ofp_port_mod_h *,
 /* Sends PORT_STATUS (reason OFPPR_*) for the port to the controllers. */
 void ofproto_port_status(struct ofproto *, struct ofport *, uint8_t reason);
 void ofproto_ports_destroy(struct ofproto *);
-size_t ofproto_port_count(const struct ofproto *);
 
 /* ofproto-dp.c: the glue to lib/dp's datapath. */
 void ofproto_dp_create(struct ofproto *);

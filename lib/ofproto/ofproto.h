@@ -53,7 +53,6 @@ enum ofproto_fail_mode {
 #define OFPROTO_GARBAGE_MAX        10
 #define OFPROTO_GARBAGE_WINDOW_MS  10000
 #define OFPROTO_PROBE_INTERVAL_MS  5000     /* Echo keepalive to controllers. */
-#define OFPROTO_N_BUFFERS          256      /* Packet buffers for buffer_id. */
 
 /* Parses "secure" / "standalone".  0 or -EINVAL. */
 int ofproto_fail_mode_from_string(const char *, enum ofproto_fail_mode *);
