@@ -14,14 +14,15 @@
 
 static const char *const commands[] = {
     "add", "del", "list", "show", "set", "set-controller", "stats",
-    "flowspace-add", "flowspace-del", "switches", "vlan-map",
+    "flowspace-add", "flowspace-del", "switches", "vlan-map", "push-map",
 };
 
 static void
 usage(FILE *out)
 {
     fprintf(out,
-"usage: plural slice [--ctl PATH] [--json] [--timeout MS] COMMAND [ARGS...]\n"
+"usage: plural slice [--ctl PATH] [--switch-ctl PATH] [--json] [--timeout MS]\n"
+"                    COMMAND [ARGS...]\n"
 "\n"
 "Talks to a running plural-slicer (started with --ctl PATH; default\n"
 "$PLURAL_SLICER_CTL or " SLICER_DEFAULT_CTL ").\n"
@@ -37,6 +38,10 @@ usage(FILE *out)
 "  flowspace-del NAME INDEX\n"
 "  switches                            switches connected to the slicer\n"
 "  vlan-map                            VLAN -> slice map for the data plane\n"
+"  push-map                            send that map to plural-switchd (--switch-ctl):\n"
+"                                      its per-slice fair scheduler starts\n"
+"With --switch-ctl PATH, stats also shows plural-switchd's per-slice data-plane\n"
+"counters (packets, bytes, drops, CPU time share).\n"
 "\n"
 "KEYs: ports=all|1,2  flowspace=ENTRY (repeatable)  max-flows=N  rate=N (msgs/s)\n"
 "      burst=N  max-buffers=N  weight=N  controller=TARGET\n"
@@ -46,6 +51,86 @@ usage(FILE *out)
 "Exit status: 0 success, 1 the slicer refused or is unreachable, 2 usage.\n");
 }
 
+/* Prints a reply (or the error) like the main path; frees text/json. */
+static int
+print_reply(int r, bool json, char *text, json_t *reply)
+{
+    int status = 0;
+    if (r == 0) {
+        if (json && reply) {
+            char *s = json_dumps(reply, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+            printf("%s\n", s ? s : "null");
+            free(s);
+        } else if (text && *text) {
+            fputs(text, stdout);
+            if (text[strlen(text) - 1] != '\n') {
+                putchar('\n');
+            }
+        }
+    } else {
+        char *nl = text ? strchr(text, '\n') : NULL;
+        if (nl) {
+            *nl = 0;
+        }
+        fprintf(stderr, "plural slice: %s\n", text ? text : "no reply");
+        status = 1;
+    }
+    free(text);
+    json_decref(reply);
+    return status;
+}
+
+/* The slicer's VLAN map -> plural-switchd's slice/map command. */
+static int
+push_map(const char *slicer_ctl, const char *switch_ctl, int timeout)
+{
+    if (!switch_ctl) {
+        fprintf(stderr, "plural slice: push-map needs --switch-ctl PATH (plural-switchd's socket)\n");
+        return EXIT_USAGE;
+    }
+    char *cmd[] = { (char *) "slice/vlan-map" };
+    char *text = NULL;
+    json_t *map = NULL;
+    int r = ctl_client_transact(slicer_ctl, 1, cmd, true, &text, &map, timeout);
+    if (r || !json_is_array(map)) {
+        return print_reply(r ? r : 1, false, text, map);
+    }
+    free(text);
+    size_t n = json_array_size(map);
+    char **args = xcalloc(n + 1, sizeof *args);
+    int n_args = 0;
+    args[n_args++] = xstrdup("slice/map");
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = json_array_get(map, i);
+        json_t *vlans = json_object_get(e, "vlans");
+        if (!json_array_size(vlans)) {
+            continue;       /* No VLAN: nothing for the data plane to map. */
+        }
+        char *s = xasprintf("%"JSON_INTEGER_FORMAT":%s:%"JSON_INTEGER_FORMAT":",
+                            json_integer_value(json_object_get(e, "id")),
+                            json_string_value(json_object_get(e, "slice")),
+                            json_integer_value(json_object_get(e, "weight")));
+        for (size_t k = 0; k < json_array_size(vlans); k++) {
+            char *t = xasprintf("%s%s%"JSON_INTEGER_FORMAT, s, k ? "," : "",
+                                json_integer_value(json_array_get(vlans, k)));
+            free(s);
+            s = t;
+        }
+        args[n_args++] = s;
+    }
+    json_decref(map);
+    text = NULL;
+    r = ctl_client_transact(switch_ctl, n_args, args, false, &text, NULL, timeout);
+    for (int i = 0; i < n_args; i++) {
+        free(args[i]);
+    }
+    free(args);
+    if (!r) {
+        printf("pushed %d slice(s) to %s\n", n_args - 1, switch_ctl);
+    }
+    return print_reply(r, false, text, NULL);
+}
+
 static int
 run(int argc, char *argv[])
 {
@@ -53,10 +138,12 @@ run(int argc, char *argv[])
         { "ctl", required_argument, NULL, 'c' },
         { "json", no_argument, NULL, 'j' },
         { "timeout", required_argument, NULL, 't' },
+        { "switch-ctl", required_argument, NULL, 's' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *path = getenv("PLURAL_SLICER_CTL");
+    const char *switch_ctl = NULL;
     bool json = false;
     uint64_t timeout = 10000;
     int c;
@@ -68,6 +155,7 @@ run(int argc, char *argv[])
         switch (c) {
         case 'c': path = optarg; break;
         case 'j': json = true; break;
+        case 's': switch_ctl = optarg; break;
         case 't':
             if (str_to_u64(optarg, 1, 3600000, &timeout)) {
                 fprintf(stderr, "plural slice: bad --timeout \"%s\" (1-3600000 ms)\n", optarg);
@@ -93,6 +181,9 @@ run(int argc, char *argv[])
                 argv[optind]);
         return EXIT_USAGE;
     }
+    if (!strcmp(argv[optind], "push-map")) {
+        return push_map(path, switch_ctl, (int) timeout);
+    }
     int n = argc - optind;
     char **args = xcalloc((size_t) n + 1, sizeof *args);
     args[0] = xasprintf("slice/%s", argv[optind]);
@@ -105,30 +196,18 @@ run(int argc, char *argv[])
                                 (int) timeout);
     free(args[0]);
     free(args);
-    int status = 0;
-    if (r == 0) {
-        if (json && reply) {
-            char *s = json_dumps(reply, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
-            printf("%s\n", s ? s : "null");
-            free(s);
-        } else if (text && *text) {
-            fputs(text, stdout);
-            if (text[strlen(text) - 1] != '\n') {
-                putchar('\n');
-            }
+    int status = print_reply(r, json, text, reply);
+    if (!status && switch_ctl && !strcmp(argv[optind], "stats")) {
+        char *cmd[] = { (char *) "slice/stats" };
+        if (!json) {
+            printf("data plane (%s):\n", switch_ctl);
         }
-    } else {
-        if (text) {
-            char *nl = strchr(text, '\n');
-            if (nl) {
-                *nl = 0;
-            }
-        }
-        fprintf(stderr, "plural slice: %s\n", text ? text : "no reply");
-        status = 1;
+        text = NULL;
+        reply = NULL;
+        r = ctl_client_transact(switch_ctl, 1, cmd, json, &text, json ? &reply : NULL,
+                                (int) timeout);
+        status = print_reply(r, json, text, reply);
     }
-    free(text);
-    json_decref(reply);
     return status;
 }
 

@@ -3,7 +3,7 @@
 # tests/interop/ctl-lib.sh.
 #
 #   SLICER                          path of plural-slicer
-#   slicer_start NS ARGS...         runs plural-slicer in NS with control
+#   slicer_start NS ARGS...         runs plural-slicer in NS ("": here) with control
 #                                   socket $T/slicer.ctl, log $T/slicer.log
 #   slice CMD...                    `plural slice --ctl $T/slicer.ctl CMD...`
 #   slice_up NAME N                 true when slice NAME has N connected switches
@@ -25,7 +25,11 @@ require_slicer() {
 
 slicer_start() {
     _ns=$1; shift
-    ip netns exec "$_ns" "$SLICER" --ctl "$T/slicer.ctl" "$@" >>"$T/slicer.log" 2>&1 &
+    if [ -n "$_ns" ]; then
+        ip netns exec "$_ns" "$SLICER" --ctl "$T/slicer.ctl" "$@" >>"$T/slicer.log" 2>&1 &
+    else
+        "$SLICER" --ctl "$T/slicer.ctl" "$@" >>"$T/slicer.log" 2>&1 &
+    fi
     echo $! >"$T/slicer.pid"
     on_exit "kill_pidfile $T/slicer.pid"
     wait_for 10 "$PLURAL" slice --ctl "$T/slicer.ctl" list ||
