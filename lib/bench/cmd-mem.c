@@ -174,12 +174,16 @@ bench_mem_command(int argc, char *argv[])
         return bench_cli_usage_error(CMD, "unexpected argument '%s' (see --help)", argv[optind]);
     }
     int max_node;
-    if ((run.cfg.cpunode >= 0 || run.cfg.memnode >= 0)
-        && (!bench_stream_numa_available(&max_node)
-            || MAX(run.cfg.cpunode, run.cfg.memnode) > max_node)) {
-        return bench_cli_usage_error(CMD, "NUMA node %d does not exist here (nodes 0-%d; "
-                                     "see plural bench numa)",
-                                     MAX(run.cfg.cpunode, run.cfg.memnode), max_node);
+    if (run.cfg.cpunode >= 0 || run.cfg.memnode >= 0) {
+        if (!bench_stream_numa_available(&max_node)) {
+            return bench_cli_usage_error(CMD, "--cpunode/--memnode need NUMA support, which "
+                                         "this host lacks (libnuma: numa_available() < 0)");
+        }
+        if (MAX(run.cfg.cpunode, run.cfg.memnode) > max_node) {
+            return bench_cli_usage_error(CMD, "NUMA node %d does not exist here (nodes 0-%d; "
+                                         "see plural bench numa)",
+                                         MAX(run.cfg.cpunode, run.cfg.memnode), max_node);
+        }
     }
 
     struct bench_llc llc;
