@@ -47,14 +47,16 @@ dataplane_start "$S" "$SPORT" "$P-sa" "$P-sb"
 if [ "$CTL_DATAPLANE" = ovs ]; then
     vsctl "$S" set-controller br0 "tcp:127.0.0.1:$SPORT" "ptcp:$MPORT:127.0.0.1"
     MGMT=tcp:127.0.0.1:$MPORT
-else
-    MGMT=unix:$T/switchd.mgmt
 fi
 wait_for 30 slice_up ip 1 || fail "slice ip not connected: $(slice list)"
 wait_for 30 slice_up clean 1 || fail "slice clean not connected: $(slice list)"
 wait_for 20 ctl_switches_up router 1 || fail "router app has no switch"
 wait_for 20 ctl_switches_up clean 1 || fail "cleanslate app has no switch"
 log "slices up: $(slice list | tr '\n' '|')"
+if [ "$CTL_DATAPLANE" = switchd ]; then
+    # The slicer's VLAN map to the switch: per-slice fair scheduling.
+    slice --switch-ctl "$T/switchd.ctl" push-map || fail "push-map failed"
+fi
 
 # Both slices at once: TCP on VLAN 20 (cleanslate) while pings are routed
 # on VLAN 10 (router).  iperf3 is paced at 50 Mbit/s: on 2 cores an
@@ -80,8 +82,12 @@ ip netns exec "$A" "$CSTOOL" send --dev a20 --from 1 --to 2 --count 2 "hello" ||
 wait $rpid || fail "node 2 did not receive the frames: $(cat "$T/recv.out")"
 
 # Every flow in the switch lies in one slice's flowspace.
-ofctl "$S" dump-flows "$MGMT" >"$T/flows.txt" || fail "dump-flows failed"
-n=$(grep -c "actions=" "$T/flows.txt")
+if [ "$CTL_DATAPLANE" = ovs ]; then
+    ofctl "$S" dump-flows "$MGMT" >"$T/flows.txt" || fail "dump-flows failed"
+else
+    "$PLURAL" switch --ctl "$T/switchd.ctl" dump-flows >"$T/flows.txt" || fail "dump-flows failed"
+fi
+n=$(grep -c "actions=" "$T/flows.txt" || true)
 [ "$n" -ge 4 ] || fail "too few flows in the switch: $(cat "$T/flows.txt")"
 bad=$(grep "actions=" "$T/flows.txt" | grep -v -e "dl_vlan=10[, ]" -e "dl_vlan=20[, ]" || true)
 [ -z "$bad" ] || fail "flows outside every flowspace: $bad"
@@ -90,4 +96,12 @@ log "$n flows in the switch, all inside a slice's flowspace"
 slice stats ip | grep -q "flow_mods_sent *[1-9]" || fail "slice ip sent no flows: $(slice stats ip)"
 slice stats clean | grep -q "flow_mods_sent *[1-9]" || fail "slice clean sent no flows: $(slice stats clean)"
 slice stats ip | grep -q "packet_ins *[1-9]" || fail "slice ip saw no PACKET_IN: $(slice stats ip)"
+if [ "$CTL_DATAPLANE" = switchd ]; then
+    slice --switch-ctl "$T/switchd.ctl" stats >"$T/stats.txt" || fail "stats failed"
+    grep -A20 "^data plane" "$T/stats.txt" >&2
+    for sl in ip clean; do
+        grep -Eq "^[0-9]+ +$sl +1 +[1-9][0-9]* " "$T/stats.txt" ||
+            fail "no data-plane packets counted for slice $sl: $(cat "$T/stats.txt")"
+    done
+fi
 pass "two slices carried traffic at the same time ($n flows, clean $mbps Mbit/s)"
