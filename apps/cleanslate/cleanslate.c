@@ -267,6 +267,19 @@ cs_dump(struct ctl_app *app)
                      "unmatched_packet_ins", (json_int_t) cs->unknown_dropped);
 }
 
+/* All of this app's state is its configuration (and the flows it derives
+ * from it): a snapshot is informative, restoring one has nothing to load. */
+static int
+cs_restore(struct ctl_app *app, const json_t *j, char **errp)
+{
+    (void) app;
+    if (!json_is_array(json_object_get(j, "rules"))) {
+        *errp = xstrdup("snapshot: not a cleanslate snapshot (no \"rules\")");
+        return -EINVAL;
+    }
+    return 0;
+}
+
 const struct ctl_app_class cleanslate_app_class = {
     .name = "cleanslate",
     .summary = "non-IP forwarding: VLAN+TCP port, and Ethertype 0x88B5 by Ethernet fields",
@@ -277,6 +290,7 @@ const struct ctl_app_class cleanslate_app_class = {
     .reconfigure = cs_reconfigure,
     .dump = cs_dump,
     .snapshot = cs_dump,
+    .restore = cs_restore,
     .switch_up = cs_switch_up,
     .packet_in = cs_packet_in,
 };

@@ -34,6 +34,7 @@ struct l2 {
     uint16_t idle_timeout;
     uint32_t mac_age_s;
     uint32_t max_macs;
+    json_t *restored;           /* Snapshot "switches" for switches to come. */
 };
 
 static struct l2 *
@@ -55,7 +56,9 @@ l2_create(void)
 static void
 l2_destroy(struct ctl_app *app)
 {
-    free(l2_cast(app));
+    struct l2 *l2 = l2_cast(app);
+    json_decref(l2->restored);
+    free(l2);
 }
 
 static int
@@ -135,13 +138,15 @@ mac_find(const struct l2_switch *ls, const uint8_t mac[6], uint16_t vlan)
     return NULL;
 }
 
+static void restore_switch(struct l2 *, struct ctl_switch *);
+
 static void
 l2_switch_up(struct ctl_app *app, struct ctl_switch *sw)
 {
-    (void) app;
     struct l2_switch *ls = xzalloc(sizeof *ls);
     hmap_init(&ls->macs);
     ctl_switch_set_app_data(sw, ls);
+    restore_switch(l2_cast(app), sw);
 }
 
 static void
@@ -282,6 +287,67 @@ l2_snapshot(struct ctl_app *app)
     return l2_dump(app);
 }
 
+/* Loads the snapshot's MACs for this switch's datapath id, if any. */
+static void
+restore_switch(struct l2 *l2, struct ctl_switch *sw)
+{
+    struct l2_switch *ls = ctl_switch_get_app_data(sw);
+    char dpid[17];
+    size_t i, j;
+    json_t *s, *m;
+    snprintf(dpid, sizeof dpid, "%016"PRIx64, ctl_switch_dpid(sw));
+    uint64_t now = clock_now_ms();
+    json_array_foreach (l2->restored, i, s) {
+        const char *d = json_string_value(json_object_get(s, "dpid"));
+        if (!d || strcmp(d, dpid)) {
+            continue;
+        }
+        json_array_foreach (json_object_get(s, "macs"), j, m) {
+            unsigned int b[6];
+            const char *mac = json_string_value(json_object_get(m, "mac"));
+            json_t *vlan = json_object_get(m, "vlan");
+            json_int_t port = json_integer_value(json_object_get(m, "port"));
+            json_int_t age = json_integer_value(json_object_get(m, "age_s"));
+            if (!mac || sscanf(mac, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6
+                || port <= 0 || port >= OFPP_MAX || hmap_count(&ls->macs) >= l2->max_macs) {
+                continue;
+            }
+            uint8_t addr[6];
+            for (int k = 0; k < 6; k++) {
+                addr[k] = (uint8_t) b[k];
+            }
+            uint16_t v = json_is_integer(vlan) ? (uint16_t) json_integer_value(vlan) : 0xffff;
+            struct mac_entry *e = mac_find(ls, addr, v);
+            if (!e) {
+                e = xmalloc(sizeof *e);
+                memcpy(e->mac, addr, 6);
+                e->vlan = v;
+                hmap_insert(&ls->macs, &e->node, mac_hash(addr, v));
+            }
+            e->port = (uint16_t) port;
+            e->learned_ms = now - MIN((uint64_t) (age > 0 ? age : 0) * 1000, now);
+        }
+    }
+}
+
+static int
+l2_restore(struct ctl_app *app, const json_t *j, char **errp)
+{
+    struct l2 *l2 = l2_cast(app);
+    json_t *sws = json_object_get(j, "switches");
+    if (!json_is_array(sws)) {
+        *errp = xstrdup("snapshot: expected {\"switches\": [{\"dpid\", \"macs\": [...]}]}");
+        return -EINVAL;
+    }
+    json_decref(l2->restored);
+    l2->restored = json_incref(sws);
+    struct ctl_switch *sw;
+    CTL_APP_FOR_EACH_SWITCH (sw, app) {
+        restore_switch(l2, sw);
+    }
+    return 0;
+}
+
 static void
 cmd_mac_table(struct ctl_app *app, struct ctl_conn *conn, int argc, const char *argv[])
 {
@@ -333,6 +399,7 @@ const struct ctl_app_class l2_app_class = {
     .reconfigure = l2_configure,
     .dump = l2_dump,
     .snapshot = l2_snapshot,
+    .restore = l2_restore,
     .switch_up = l2_switch_up,
     .switch_down = l2_switch_down,
     .packet_in = l2_packet_in,

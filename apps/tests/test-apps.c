@@ -188,6 +188,24 @@ test_l2(void **state)
     assert_int_equal(m.packet_out.actions[0].output.port, 1);
     ofp_msg_uninit(&m);
     out_clear();
+
+    /* Snapshot -> a fresh controller: it knows A's port without flooding. */
+    struct ctl_app *app = controller_app(ctl);
+    json_t *snap = app->class->snapshot(app);
+    struct ctl_switch *sw2;
+    struct controller *ctl2 = make("l2", NULL, &sw2, path);
+    struct ctl_app *app2 = controller_app(ctl2);
+    char *err = NULL;
+    assert_int_equal(app2->class->restore(app2, snap, &err), 0);
+    json_decref(snap);
+    out_clear();
+    eth(f, mac_a, mac_b, 0x0800);
+    inject(ctl2, sw2, 2, f, 60);
+    get_msg(OFPT_FLOW_MOD, 0, &m);
+    assert_int_equal(m.flow_mod.actions[0].output.port, 1);
+    ofp_msg_uninit(&m);
+    out_clear();
+    controller_destroy(ctl2);
     controller_destroy(ctl);
 }
 
