@@ -10,14 +10,14 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../interop/ctl-lib.sh"
 . "$(dirname "$0")/slice-lib.sh"
-CTL_DATAPLANE=ovs
+CTL_DATAPLANE=${SLICE_DATAPLANE:-ovs}
 require_root
 require_controller
 require_slicer
-require_cmd ping python3 ovs-ofctl
+require_cmd ping python3
 
 topo_tagged
-RPORT=$(free_port); CPORT=$(free_port); SPORT=$(free_port); MPORT=$(free_port)
+RPORT=$(free_port); CPORT=$(free_port); SPORT=$(free_port)
 # A third switch port that belongs to slice ip only.
 veth_add "$X" "$P-tc" "$S" "$P-sc"
 
@@ -40,14 +40,12 @@ evil=$!
 on_exit "kill $evil 2>/dev/null"
 controller_start router "$S" --app router --config "$T/router.conf" --listen "ptcp:$RPORT:127.0.0.1"
 slicer_start "$S" --listen "ptcp:$SPORT:127.0.0.1" --config "$T/slices.json"
-dataplane_start "$S" "$SPORT" "$P-sa" "$P-sb" "$P-sc"
-vsctl "$S" set-controller br0 "tcp:127.0.0.1:$SPORT" "ptcp:$MPORT:127.0.0.1"
-MGMT=tcp:127.0.0.1:$MPORT
+sliced_switch_start "$SPORT" "$P-sa" "$P-sb" "$P-sc"
 wait_for 30 slice_up ip 1 || fail "slice ip not connected: $(slice list)"
 wait_for 20 ctl_switches_up router 1 || fail "router app has no switch"
 
 ip netns exec "$A" ping -c 2 -i 0.3 -W 3 10.0.2.2 >/dev/null 2>&1 || fail "no baseline ping over slice ip"
-ip_flows() { ofctl "$S" dump-flows "$MGMT" | grep "dl_vlan=10" | sed 's/.*priority=/priority=/' | sort; }
+ip_flows() { dump_flows | grep "dl_vlan=10" | sed 's/.*priority=/priority=/' | sort; }
 ip_flows >"$T/ip-flows-before"
 [ -s "$T/ip-flows-before" ] || fail "slice ip has no flows"
 

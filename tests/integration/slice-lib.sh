@@ -8,6 +8,10 @@
 #   slice CMD...                    `plural slice --ctl $T/slicer.ctl CMD...`
 #   slice_up NAME N                 true when slice NAME has N connected switches
 #   ofctl NS ARGS...                ovs-ofctl -O OpenFlow10 ARGS in NS
+#   sliced_switch_start PORT IF...  the switch under test in $S (Open vSwitch, or
+#                                   plural-switchd with SLICE_DATAPLANE=switchd)
+#                                   with the IFs as ports 1..N, controller PORT
+#   dump_flows                      its flow table (ovs-ofctl syntax)
 #   topo_tagged                     hosts $A and $B, each with one interface per
 #                                   VLAN (no 802.1Q in this kernel: the tagging
 #                                   is done by an Open vSwitch in $X with two
@@ -53,6 +57,23 @@ slice_up() {
 ofctl() {
     _ns=$1; shift
     ip netns exec "$_ns" ovs-ofctl -O OpenFlow10 "$@"
+}
+
+sliced_switch_start() {
+    _port=$1; shift
+    dataplane_start "$S" "$_port" "$@"
+    if [ "$CTL_DATAPLANE" = ovs ]; then
+        MPORT=$(free_port)
+        vsctl "$S" set-controller br0 "tcp:127.0.0.1:$_port" "ptcp:$MPORT:127.0.0.1"
+    fi
+}
+
+dump_flows() {
+    if [ "$CTL_DATAPLANE" = ovs ]; then
+        ofctl "$S" dump-flows "tcp:127.0.0.1:$MPORT"
+    else
+        "$PLURAL" switch --ctl "$T/switchd.ctl" dump-flows
+    fi
 }
 
 topo_tagged() {

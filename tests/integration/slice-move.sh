@@ -7,14 +7,14 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../interop/ctl-lib.sh"
 . "$(dirname "$0")/slice-lib.sh"
-CTL_DATAPLANE=ovs
+CTL_DATAPLANE=${SLICE_DATAPLANE:-ovs}
 require_root
 require_controller
 require_slicer
-require_cmd ping ovs-ofctl
+require_cmd ping
 
 topo_tagged
-RPORT=$(free_port); RPORT2=$(free_port); SPORT=$(free_port); MPORT=$(free_port)
+RPORT=$(free_port); RPORT2=$(free_port); SPORT=$(free_port)
 cat >"$T/router.conf" <<CONF
 mode proactive
 idle-timeout 600
@@ -27,14 +27,12 @@ controller_start router2 "$S" --app router --config "$T/router.conf" --keep-flow
     --listen "ptcp:$RPORT2:127.0.0.1"
 slicer_start "$S" --listen "ptcp:$SPORT:127.0.0.1" --state "$T/state.json"
 slice add ip "tcp:127.0.0.1:$RPORT" flowspace=dl_vlan=10 ports=1,2 || fail "slice add failed"
-dataplane_start "$S" "$SPORT" "$P-sa" "$P-sb"
-vsctl "$S" set-controller br0 "tcp:127.0.0.1:$SPORT" "ptcp:$MPORT:127.0.0.1"
-MGMT=tcp:127.0.0.1:$MPORT
+sliced_switch_start "$SPORT" "$P-sa" "$P-sb"
 wait_for 30 slice_up ip 1 || fail "slice ip not connected: $(slice list)"
 wait_for 20 ctl_switches_up router1 1 || fail "router1 has no switch"
 
 ip netns exec "$A" ping -c 2 -i 0.3 -W 3 10.0.2.2 >/dev/null 2>&1 || fail "no ping before the move"
-ip_flows() { ofctl "$S" dump-flows "$MGMT" | grep "dl_vlan=10" | sed 's/.*priority=/priority=/' | sort; }
+ip_flows() { dump_flows | grep "dl_vlan=10" | sed 's/.*priority=/priority=/' | sort; }
 ip_flows >"$T/flows-before"
 [ -s "$T/flows-before" ] || fail "slice ip has no flows"
 

@@ -12,12 +12,12 @@ CTL_DATAPLANE=${SLICE_DATAPLANE:-ovs}
 require_root
 require_controller
 require_slicer
-require_cmd ping iperf3 python3 ovs-ofctl
+require_cmd ping iperf3 python3
 CSTOOL=$PLURAL_BUILD/apps/plural-cleanslate
 [ -x "$CSTOOL" ] || skip "plural-cleanslate not built at $CSTOOL"
 
 topo_tagged
-RPORT=$(free_port); CPORT=$(free_port); SPORT=$(free_port); MPORT=$(free_port)
+RPORT=$(free_port); CPORT=$(free_port); SPORT=$(free_port)
 
 cat >"$T/router.conf" <<CONF
 mode proactive
@@ -43,11 +43,7 @@ JSON
 controller_start router "$S" --app router --config "$T/router.conf" --listen "ptcp:$RPORT:127.0.0.1"
 controller_start clean "$S" --app cleanslate --config "$T/cs.conf" --listen "ptcp:$CPORT:127.0.0.1"
 slicer_start "$S" --listen "ptcp:$SPORT:127.0.0.1" --config "$T/slices.json" --state "$T/state.json"
-dataplane_start "$S" "$SPORT" "$P-sa" "$P-sb"
-if [ "$CTL_DATAPLANE" = ovs ]; then
-    vsctl "$S" set-controller br0 "tcp:127.0.0.1:$SPORT" "ptcp:$MPORT:127.0.0.1"
-    MGMT=tcp:127.0.0.1:$MPORT
-fi
+sliced_switch_start "$SPORT" "$P-sa" "$P-sb"
 wait_for 30 slice_up ip 1 || fail "slice ip not connected: $(slice list)"
 wait_for 30 slice_up clean 1 || fail "slice clean not connected: $(slice list)"
 wait_for 20 ctl_switches_up router 1 || fail "router app has no switch"
@@ -82,11 +78,7 @@ ip netns exec "$A" "$CSTOOL" send --dev a20 --from 1 --to 2 --count 2 "hello" ||
 wait $rpid || fail "node 2 did not receive the frames: $(cat "$T/recv.out")"
 
 # Every flow in the switch lies in one slice's flowspace.
-if [ "$CTL_DATAPLANE" = ovs ]; then
-    ofctl "$S" dump-flows "$MGMT" >"$T/flows.txt" || fail "dump-flows failed"
-else
-    "$PLURAL" switch --ctl "$T/switchd.ctl" dump-flows >"$T/flows.txt" || fail "dump-flows failed"
-fi
+dump_flows >"$T/flows.txt" || fail "dump-flows failed"
 n=$(grep -c "actions=" "$T/flows.txt" || true)
 [ "$n" -ge 4 ] || fail "too few flows in the switch: $(cat "$T/flows.txt")"
 bad=$(grep "actions=" "$T/flows.txt" | grep -v -e "dl_vlan=10[, ]" -e "dl_vlan=20[, ]" || true)
