@@ -9,6 +9,7 @@
 #include "apps.h"
 #include "ctl/controller.h"
 #include "net/event-loop.h"
+#include "net/stream-ssl.h"
 #include "plural-config.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -46,6 +47,10 @@ usage(FILE *out)
 "  --cookie N            cookie of every flow installed (default 0x504c5552)\n"
 "  --log-level [MODULE:]LEVEL   err, warn, info, dbg (repeatable)\n"
 "  --log-file FILE       log there instead of stderr\n"
+"  --private-key FILE, --certificate FILE, --ca-cert FILE\n"
+"                        TLS (all three; e.g. from `plural pki`): then --listen\n"
+"                        pssl:PORT[:IP] and --connect ssl:IP:PORT work, with mutual\n"
+"                        certificate authentication\n"
 "  -h, --help            this help;  -V, --version\n"
 "\n"
 "Apps:\n");
@@ -78,7 +83,8 @@ set_log_level(const char *arg)
 int
 main(int argc, char *argv[])
 {
-    enum { OPT_PROBE = 256, OPT_KEEP, OPT_COOKIE, OPT_LOG_LEVEL, OPT_LOG_FILE };
+    enum { OPT_PROBE = 256, OPT_KEEP, OPT_COOKIE, OPT_LOG_LEVEL, OPT_LOG_FILE,
+           OPT_TLS_KEY, OPT_TLS_CERT, OPT_TLS_CA };
     static const struct option long_options[] = {
         { "app", required_argument, NULL, 'a' },
         { "config", required_argument, NULL, 'c' },
@@ -90,6 +96,9 @@ main(int argc, char *argv[])
         { "cookie", required_argument, NULL, OPT_COOKIE },
         { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
         { "log-file", required_argument, NULL, OPT_LOG_FILE },
+        { "private-key", required_argument, NULL, OPT_TLS_KEY },
+        { "certificate", required_argument, NULL, OPT_TLS_CERT },
+        { "ca-cert", required_argument, NULL, OPT_TLS_CA },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -98,6 +107,7 @@ main(int argc, char *argv[])
     enum { MAX_STREAMS = 64 };
     const char *listen[MAX_STREAMS], *connect[MAX_STREAMS];
     const char *app_name = NULL;
+    const char *tls_key = NULL, *tls_cert = NULL, *tls_ca = NULL;
     uint64_t v;
     int c;
 
@@ -146,6 +156,9 @@ main(int argc, char *argv[])
                 return 1;
             }
             break;
+        case OPT_TLS_KEY: tls_key = optarg; break;
+        case OPT_TLS_CERT: tls_cert = optarg; break;
+        case OPT_TLS_CA: tls_ca = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("plural-controller %s\n", PLURAL_VERSION); return 0;
         default:
@@ -172,6 +185,19 @@ main(int argc, char *argv[])
     }
     opts.listen = listen;
     opts.connect = connect;
+    if (tls_key || tls_cert || tls_ca) {
+        char *tls_err = NULL;
+        if (!tls_key || !tls_cert || !tls_ca) {
+            fprintf(stderr, "plural-controller: TLS needs all of --private-key, "
+                            "--certificate and --ca-cert\n");
+            return 2;
+        }
+        if (stream_ssl_configure(tls_key, tls_cert, tls_ca, &tls_err)) {
+            fprintf(stderr, "plural-controller: %s\n", tls_err);
+            free(tls_err);
+            return 1;
+        }
+    }
 
     main_loop = loop_create();
     struct controller *ctl;
