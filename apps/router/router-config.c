@@ -355,7 +355,11 @@ router_config_read(const char *path, struct router_config *cfg, char **errp)
     }
     fclose(f);
     fclose(mem);
-    int r = router_config_parse(path, text, cfg, errp);
+    size_t plen = strlen(path);
+    bool yaml = (plen > 5 && !strcmp(path + plen - 5, ".yaml"))
+                || (plen > 4 && !strcmp(path + plen - 4, ".yml"));
+    int r = yaml ? router_config_parse_yaml(path, text, size, cfg, errp)
+                 : router_config_parse(path, text, cfg, errp);
     free(text);
     return r;
 }

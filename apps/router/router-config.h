@@ -17,6 +17,8 @@
  * interface's subnet (unreachable) or is the router's own address,
  * duplicate routes.
  *
+ * The same settings can be written in YAML (see router_config_parse_yaml).
+ *
  * Pure: no I/O besides reading the file; thread-safe. */
 #ifndef PLURAL_APPS_ROUTER_CONFIG_H
 #define PLURAL_APPS_ROUTER_CONFIG_H 1
@@ -65,6 +67,12 @@ int router_config_read(const char *path, struct router_config *cfg, char **errp)
 /* Same, from a string (`name` is used in messages). */
 int router_config_parse(const char *name, const char *text,
                         struct router_config *cfg, char **errp);
+/* The same configuration as YAML (router-config-yaml.c): keys mode,
+ * idle-timeout, arp-timeout, interfaces (list of {name, port, mac, ip,
+ * vlan}), routes (list of {prefix, via, dev}).  router_config_read() uses it
+ * for files ending in .yaml or .yml.  Errors name the YAML line. */
+int router_config_parse_yaml(const char *name, const char *text, size_t len,
+                             struct router_config *cfg, char **errp);
 void router_config_uninit(struct router_config *);
 
 /* Checks a route against the interfaces: fills r->iface (dev may be NULL).
