@@ -5,7 +5,10 @@
  *
  *   pi = 426880 sqrt(10005) Q(0,N) / T(0,N),  N = D / 14.18... + 2 terms
  *
- * where P, Q, T are the usual binary-splitting products over terms [a, b).
+ * where P, Q, T are the usual binary-splitting products over terms [a, b);
+ * the common prime factors of P(a,m) and Q(m,b) are divided out at each
+ * merge (factorizations tracked with a sieve), which scales a node's whole
+ * triple and leaves Q/T unchanged.
  * Everything is computed in integers scaled by 10^(D+G) with G guard
  * digits, so the digits are exact except for an astronomically unlikely
  * run of G nines/zeros at the cut, which bench_pi_compute() detects and
@@ -24,7 +27,8 @@
 #include <stdint.h>
 
 #define BENCH_PI_ALGORITHM \
-    "Chudnovsky series, binary splitting, integer sqrt and division (GMP)"
+    "Chudnovsky series, binary splitting with common-factor removal, " \
+    "integer sqrt and division, radix conversion (GMP)"
 
 /* Largest digit count accepted at all (GMP's integer size limits). */
 #define BENCH_PI_MAX_DIGITS (UINT64_C(1) << 36)
