@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "net/event-loop.h"
+#include "net/stream-ssl.h"
 #include "plural-config.h"
 #include "slicer.h"
 #include "util/log.h"
@@ -40,6 +41,10 @@ usage(FILE *out)
 "  --probe-interval MS   echo keepalive towards controllers (default 5000, 0 off)\n"
 "  --log-level [MODULE:]LEVEL   err, warn, info, dbg (repeatable)\n"
 "  --log-file FILE       log there instead of stderr\n"
+"  --private-key FILE, --certificate FILE, --ca-cert FILE\n"
+"                        TLS (all three; e.g. from `plural pki`): then --listen\n"
+"                        pssl:PORT[:IP] and slice controllers ssl:IP:PORT work,\n"
+"                        with mutual certificate authentication\n"
 "  -h, --help            this help;  -V, --version\n"
 "\n"
 "Exit status: 0 stopped by a signal, 1 failure, 2 usage error.\n");
@@ -68,7 +73,8 @@ set_log_level(const char *arg)
 int
 main(int argc, char *argv[])
 {
-    enum { OPT_PROBE = 256, OPT_LOG_LEVEL, OPT_LOG_FILE, OPT_STATE };
+    enum { OPT_PROBE = 256, OPT_LOG_LEVEL, OPT_LOG_FILE, OPT_STATE,
+           OPT_TLS_KEY, OPT_TLS_CERT, OPT_TLS_CA };
     static const struct option long_options[] = {
         { "listen", required_argument, NULL, 'l' },
         { "config", required_argument, NULL, 'c' },
@@ -77,12 +83,16 @@ main(int argc, char *argv[])
         { "probe-interval", required_argument, NULL, OPT_PROBE },
         { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
         { "log-file", required_argument, NULL, OPT_LOG_FILE },
+        { "private-key", required_argument, NULL, OPT_TLS_KEY },
+        { "certificate", required_argument, NULL, OPT_TLS_CERT },
+        { "ca-cert", required_argument, NULL, OPT_TLS_CA },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     struct slicer_options opts = { .probe_interval_ms = 5000 };
     const char **listen = xcalloc((size_t) argc, sizeof *listen);
+    const char *tls_key = NULL, *tls_cert = NULL, *tls_ca = NULL;
     uint64_t v;
     int c;
 
@@ -115,6 +125,9 @@ main(int argc, char *argv[])
                 return 1;
             }
             break;
+        case OPT_TLS_KEY: tls_key = optarg; break;
+        case OPT_TLS_CERT: tls_cert = optarg; break;
+        case OPT_TLS_CA: tls_ca = optarg; break;
         case 'h': usage(stdout); free(listen); return 0;
         case 'V': printf("plural-slicer %s\n", PLURAL_VERSION); free(listen); return 0;
         default:
@@ -134,6 +147,21 @@ main(int argc, char *argv[])
         return 2;
     }
     opts.listen = listen;
+    if (tls_key || tls_cert || tls_ca) {
+        char *tls_err = NULL;
+        if (!tls_key || !tls_cert || !tls_ca) {
+            fprintf(stderr, "plural-slicer: TLS needs all of --private-key, "
+                            "--certificate and --ca-cert\n");
+            free(listen);
+            return 2;
+        }
+        if (stream_ssl_configure(tls_key, tls_cert, tls_ca, &tls_err)) {
+            fprintf(stderr, "plural-slicer: %s\n", tls_err);
+            free(tls_err);
+            free(listen);
+            return 1;
+        }
+    }
 
     main_loop = loop_create();
     struct slicer *slicer;
