@@ -125,5 +125,14 @@ if [ "$MODE" = proactive ] && [ "$pin_after" != "$pin_before" ]; then
 fi
 if [ "$MODE" = reactive ]; then
     ctl ctl flows | grep -q "idle_timeout=30" || fail "reactive flows lack the idle timeout: $(ctl ctl flows)"
+    if [ "$CTL_DATAPLANE" = switchd ]; then
+        # Idle timeouts expire in the switch (its clock warped past 30 s);
+        # FLOW_REMOVED keeps the controller's list of installed flows in sync.
+        "$PLURAL" switch --ctl "$T/switchd.ctl" clock warp 31000 >/dev/null ||
+            fail "cannot warp plural-switchd's clock"
+        wait_for 10 sh -c "! \"$PLURAL\" ctl --ctl $T/ctl.ctl flows | grep -q idle_timeout=30" ||
+            fail "expired flows still listed: $(ctl ctl flows)"
+        [ "$(ctl_stat ctl flow_removed)" -ge 1 ] || fail "no FLOW_REMOVED received"
+    fi
 fi
 pass "$MODE mode over $CTL_DATAPLANE"
