@@ -127,4 +127,5 @@ replies=$(sed -n 's/^barrier_replies //p' "$T/limits.out")
 [ "$replies" -ge 5 ] && [ "$replies" -lt 100 ] || fail "rate limit: $replies of 200 barriers answered"
 slice stats clean | grep -q "flow_limit_refused *1" || fail "flow limit not counted"
 slice stats clean | grep -q "rate_dropped *[1-9]" || fail "rate drops not counted"
+slicer_check
 pass "clean confined; ip untouched; limits hold ($replies/200 barriers passed at 20/s)"

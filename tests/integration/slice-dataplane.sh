@@ -58,4 +58,5 @@ stats | grep -q "scheduler: disabled" || fail "scheduler still enabled"
 sw s inject 1 "$untagged" || fail "inject failed"
 wait_for 5 sh -c "[ -n \"\$('$PLURAL' switch --ctl '$T/s.ctl' pop-sent 2)\" ]" ||
     fail "no forwarding after map-clear"
+slicer_check
 finish

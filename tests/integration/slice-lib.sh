@@ -5,6 +5,9 @@
 #   SLICER                          path of plural-slicer
 #   slicer_start NS ARGS...         runs plural-slicer in NS ("": here) with control
 #                                   socket $T/slicer.ctl, log $T/slicer.log
+#   slicer_stop                     SIGTERM, waits for the exit
+#   slicer_check                    stops it and fails on a sanitizer report in
+#                                   its log (ASan/UBSan builds)
 #   slice CMD...                    `plural slice --ctl $T/slicer.ctl CMD...`
 #   slice_up NAME N                 true when slice NAME has N connected switches
 #   ofctl NS ARGS...                ovs-ofctl -O OpenFlow10 ARGS in NS
@@ -44,6 +47,14 @@ slicer_stop() {
     kill_pidfile "$T/slicer.pid"
     _pid=$(cat "$T/slicer.pid")
     wait_for 5 sh -c "! kill -0 $_pid" || fail "plural-slicer did not stop"
+}
+
+slicer_check() {
+    slicer_stop
+    if grep -q "Sanitizer\|runtime error" "$T/slicer.log"; then
+        cat "$T/slicer.log" >&2
+        fail "sanitizer report from plural-slicer"
+    fi
 }
 
 slice() {

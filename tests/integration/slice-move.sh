@@ -58,4 +58,5 @@ slicer_start "$S" --listen "ptcp:$SPORT:127.0.0.1" --state "$T/state.json"
 slice list | grep -q "^ip .*tcp:127.0.0.1:$RPORT2" || fail "slice not restored: $(slice list)"
 wait_for 30 slice_up ip 1 || fail "switch did not come back: $(slice list)"
 ip netns exec "$A" ping -c 3 -i 0.3 -W 3 10.0.2.2 >/dev/null 2>&1 || fail "no ping after the restart"
+slicer_check
 pass "set-controller moved slice ip with 0% loss; state survived a restart"

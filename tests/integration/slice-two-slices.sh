@@ -96,4 +96,5 @@ if [ "$CTL_DATAPLANE" = switchd ]; then
             fail "no data-plane packets counted for slice $sl: $(cat "$T/stats.txt")"
     done
 fi
+slicer_check
 pass "two slices carried traffic at the same time ($n flows, clean $mbps Mbit/s)"
