@@ -1,5 +1,6 @@
 /* router — virtual IPv4 router app; see router.h for the design. */
 #include "router.h"
+#include "router-private.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -9,55 +10,12 @@
 #include "ctl/controller.h"
 #include "ctl/ctl-switch.h"
 #include "ctl/lpm.h"
-#include "net/ctl-server.h"
 #include "router-config.h"
 #include "router-pkt.h"
-#include "util/buf.h"
 #include "util/clock.h"
 #include "util/log.h"
 
 LOG_MODULE(router);
-
-enum {
-    PRIO_DROP = 0,
-    PRIO_IP_MISS = 1,
-    PRIO_REACTIVE = 100,
-    PRIO_PREFIX_BASE = 1000,    /* + prefix length. */
-    PRIO_HOST = 1032,
-    PRIO_OWN = 1040,
-    PRIO_ARP = 1050,
-};
-
-struct route {
-    bool used;
-    bool connected;             /* Interface subnet: next hop = destination. */
-    bool from_config;
-    uint32_t prefix;
-    uint8_t plen;
-    uint32_t next_hop;
-    int iface;
-};
-
-struct router {
-    struct ctl_app up;
-    struct router_config cfg;
-    struct lpm *lpm;
-    struct route *routes;
-    size_t n_routes;            /* Slots (used or not). */
-    struct arp_cache arp;
-    struct ctl_switch *sw;      /* The datapath it programs. */
-    uint8_t frame[ROUTER_FRAME_MAX + 64];
-    struct {
-        uint64_t forwarded, echo_replies, ttl_exceeded, net_unreachable,
-                 host_unreachable, arp_replies, arp_requests, dropped;
-    } stats;
-};
-
-static struct router *
-router_cast(struct ctl_app *app)
-{
-    return CONTAINER_OF(app, struct router, up);
-}
 
 static const uint8_t eth_bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -96,8 +54,8 @@ route_alloc(struct router *rt)
     return (int) rt->n_routes++;
 }
 
-static struct route *
-route_find(struct router *rt, uint32_t prefix, uint8_t plen)
+struct route *
+router_route_find(struct router *rt, uint32_t prefix, uint8_t plen)
 {
     uint32_t idx;
     return lpm_get(rt->lpm, prefix, plen, &idx) ? &rt->routes[idx] : NULL;
@@ -126,8 +84,8 @@ iface_by_ip(const struct router *rt, uint32_t ip)
     return NULL;
 }
 
-static bool
-on_connected_subnet(const struct router *rt, uint32_t ip, int *iface)
+bool
+router_on_connected_subnet(const struct router *rt, uint32_t ip, int *iface)
 {
     for (size_t i = 0; i < rt->cfg.n_ifaces; i++) {
         const struct router_iface *ifc = &rt->cfg.ifaces[i];
@@ -237,7 +195,7 @@ proactive_install_all(struct router *rt)
     struct arp_entry *e;
     HMAP_FOR_EACH (e, node, &rt->arp.entries) {
         int ifc;
-        if (e->state != ARP_INCOMPLETE && on_connected_subnet(rt, e->ip, &ifc)) {
+        if (e->state != ARP_INCOMPLETE && router_on_connected_subnet(rt, e->ip, &ifc)) {
             install_host_flow(rt, e->ip, e->mac, ifc);
         }
     }
@@ -339,7 +297,7 @@ on_neighbour(struct router *rt, uint32_t ip, const uint8_t mac[6], bool changed)
         return;
     }
     int ifc;
-    if (on_connected_subnet(rt, ip, &ifc)) {
+    if (router_on_connected_subnet(rt, ip, &ifc)) {
         install_host_flow(rt, ip, mac, ifc);
     }
     for (size_t i = 0; i < rt->n_routes; i++) {
@@ -350,8 +308,8 @@ on_neighbour(struct router *rt, uint32_t ip, const uint8_t mac[6], bool changed)
     }
 }
 
-static void
-learn(struct router *rt, uint32_t ip, const uint8_t mac[6], int iface)
+void
+router_learn(struct router *rt, uint32_t ip, const uint8_t mac[6], int iface)
 {
     uint8_t old[6];
     uint64_t now = clock_now_ms();
@@ -379,7 +337,7 @@ handle_arp(struct router *rt, const struct ctl_packet_in *pi, const struct route
     uint32_t spa = pi->key.nw_src, tpa = pi->key.nw_dst;
     int ifc = (int) (in - rt->cfg.ifaces);
     if (spa && ((spa ^ in->ip) & lpm_mask(in->plen)) == 0 && spa != in->ip && !(sha[0] & 1)) {
-        learn(rt, spa, sha, ifc);
+        router_learn(rt, spa, sha, ifc);
     }
     if (op == 1 && tpa == in->ip) {
         size_t n = router_build_arp(rt->frame, in->vlan, 2, sha, in->mac, in->ip, sha, spa);
@@ -604,7 +562,7 @@ router_reconfigure(struct ctl_app *app, const char *path, char **errp)
         struct router_route_cfg rc = { .prefix = keep[i].prefix, .plen = keep[i].plen,
                                        .next_hop = keep[i].next_hop };
         char *e = NULL;
-        if (!route_find(rt, rc.prefix, rc.plen)
+        if (!router_route_find(rt, rc.prefix, rc.plen)
             && !router_config_resolve_route(&rt->cfg, &rc, NULL, &e)) {
             keep[i].iface = rc.iface;
             add_route_entry(rt, &keep[i]);
@@ -641,7 +599,7 @@ router_route_add(struct ctl_app *app, const char *prefix, const char *via, const
     if (r) {
         return r;
     }
-    if (route_find(rt, rc.prefix, rc.plen)) {
+    if (router_route_find(rt, rc.prefix, rc.plen)) {
         *errp = xasprintf("route %s already exists (delete it first)", prefix);
         return -EEXIST;
     }
@@ -649,7 +607,7 @@ router_route_add(struct ctl_app *app, const char *prefix, const char *via, const
                            .iface = rc.iface };
     add_route_entry(rt, &route);
     if (rt->cfg.mode == ROUTER_PROACTIVE) {
-        install_route_flow(rt, route_find(rt, rc.prefix, rc.plen));
+        install_route_flow(rt, router_route_find(rt, rc.prefix, rc.plen));
         uint8_t mac[6];
         if (!arp_cache_lookup(&rt->arp, rc.next_hop, clock_now_ms(), mac)) {
             /* Resolve now so the flow gets its MAC without waiting for traffic. */
@@ -676,7 +634,7 @@ router_route_del(struct ctl_app *app, const char *prefix, char **errp)
         *errp = xasprintf("bad prefix \"%s\" (expected A.B.C.D/LEN)", prefix);
         return -EINVAL;
     }
-    struct route *r = route_find(rt, p & lpm_mask(plen), plen);
+    struct route *r = router_route_find(rt, p & lpm_mask(plen), plen);
     if (!r) {
         *errp = xasprintf("no route %s", prefix);
         return -ENOENT;
@@ -696,307 +654,6 @@ router_route_del(struct ctl_app *app, const char *prefix, char **errp)
     lpm_delete(rt->lpm, r->prefix, r->plen);
     return 0;
 }
-
-/* State as JSON. */
-
-static char *
-mac_str(const uint8_t m[6], char *buf)
-{
-    sprintf(buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-    return buf;
-}
-
-static int
-route_cmp(const void *a_, const void *b_)
-{
-    const struct route *a = a_, *b = b_;
-    if (a->prefix != b->prefix) {
-        return a->prefix < b->prefix ? -1 : 1;
-    }
-    return (int) a->plen - (int) b->plen;
-}
-
-static json_t *
-routes_json(const struct router *rt, bool runtime_only)
-{
-    struct route *v = xcalloc(rt->n_routes + 1, sizeof *v);
-    size_t n = 0;
-    for (size_t i = 0; i < rt->n_routes; i++) {
-        if (rt->routes[i].used && (!runtime_only || !rt->routes[i].from_config)) {
-            v[n++] = rt->routes[i];
-        }
-    }
-    qsort(v, n, sizeof *v, route_cmp);
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++) {
-        char p[24], nh[16];
-        router_format_ip(v[i].prefix, p);
-        sprintf(p + strlen(p), "/%u", v[i].plen);
-        json_t *j = json_pack("{s:s,s:s,s:s}", "prefix", p,
-                              "dev", rt->cfg.ifaces[v[i].iface].name,
-                              "origin", v[i].connected ? "connected"
-                                        : v[i].from_config ? "config" : "runtime");
-        if (!v[i].connected) {
-            json_object_set_new(j, "via", json_string(router_format_ip(v[i].next_hop, nh)));
-        }
-        json_array_append_new(arr, j);
-    }
-    free(v);
-    return arr;
-}
-
-static json_t *
-arp_json(const struct router *rt)
-{
-    json_t *arr = json_array();
-    struct arp_entry *e;
-    uint64_t now = clock_now_ms();
-    HMAP_FOR_EACH (e, node, &rt->arp.entries) {
-        char ip[16], mac[18];
-        json_t *j = json_pack("{s:s,s:s,s:s,s:i}", "ip", router_format_ip(e->ip, ip),
-                              "state", arp_state_name(e->state),
-                              "dev", rt->cfg.ifaces[e->iface].name,
-                              "queued", (int) e->n_queued);
-        if (e->state != ARP_INCOMPLETE) {
-            json_object_set_new(j, "mac", json_string(mac_str(e->mac, mac)));
-            json_object_set_new(j, "age_s", json_integer((json_int_t) ((now - e->updated_ms) / 1000)));
-        }
-        json_array_append_new(arr, j);
-    }
-    return arr;
-}
-
-static json_t *
-ifaces_json(const struct router *rt)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; i < rt->cfg.n_ifaces; i++) {
-        const struct router_iface *f = &rt->cfg.ifaces[i];
-        char ip[24], mac[18];
-        router_format_ip(f->ip, ip);
-        sprintf(ip + strlen(ip), "/%u", f->plen);
-        json_t *j = json_pack("{s:s,s:i,s:s,s:s}", "name", f->name, "port", (int) f->port,
-                              "mac", mac_str(f->mac, mac), "ip", ip);
-        if (f->vlan != ROUTER_VLAN_NONE) {
-            json_object_set_new(j, "vlan", json_integer(f->vlan));
-        }
-        json_array_append_new(arr, j);
-    }
-    return arr;
-}
-
-static json_t *
-router_dump(struct ctl_app *app)
-{
-    struct router *rt = router_cast(app);
-    return json_pack("{s:s,s:i,s:o,s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}}",
-        "mode", rt->cfg.mode == ROUTER_PROACTIVE ? "proactive" : "reactive",
-        "idle_timeout", (int) rt->cfg.idle_timeout,
-        "interfaces", ifaces_json(rt), "routes", routes_json(rt, false), "arp", arp_json(rt),
-        "stats", "forwarded", (json_int_t) rt->stats.forwarded,
-        "echo_replies", (json_int_t) rt->stats.echo_replies,
-        "ttl_exceeded", (json_int_t) rt->stats.ttl_exceeded,
-        "net_unreachable", (json_int_t) rt->stats.net_unreachable,
-        "host_unreachable", (json_int_t) rt->stats.host_unreachable,
-        "arp_replies", (json_int_t) rt->stats.arp_replies,
-        "arp_requests", (json_int_t) rt->stats.arp_requests,
-        "arp_queue_drops", (json_int_t) rt->arp.drops_queue_full,
-        "dropped", (json_int_t) rt->stats.dropped);
-}
-
-static json_t *
-router_snapshot(struct ctl_app *app)
-{
-    struct router *rt = router_cast(app);
-    json_t *arp = json_array();
-    struct arp_entry *e;
-    HMAP_FOR_EACH (e, node, &rt->arp.entries) {
-        if (e->state == ARP_REACHABLE) {
-            char ip[16], mac[18];
-            json_array_append_new(arp, json_pack("{s:s,s:s}", "ip", router_format_ip(e->ip, ip),
-                                                 "mac", mac_str(e->mac, mac)));
-        }
-    }
-    return json_pack("{s:s,s:o,s:o}", "app", "router", "routes", routes_json(rt, true),
-                     "arp", arp);
-}
-
-static int
-router_restore(struct ctl_app *app, const json_t *j, char **errp)
-{
-    struct router *rt = router_cast(app);
-    json_t *routes = json_object_get(j, "routes"), *arp = json_object_get(j, "arp");
-    if (!json_is_array(routes) || !json_is_array(arp)) {
-        *errp = xstrdup("snapshot: expected {\"routes\": [...], \"arp\": [...]}");
-        return -EINVAL;
-    }
-    size_t i;
-    json_t *v;
-    json_array_foreach (routes, i, v) {
-        const char *p = json_string_value(json_object_get(v, "prefix"));
-        const char *via = json_string_value(json_object_get(v, "via"));
-        const char *dev = json_string_value(json_object_get(v, "dev"));
-        if (!p || !via) {
-            *errp = xasprintf("snapshot: routes[%zu] needs prefix and via", i);
-            return -EINVAL;
-        }
-        uint32_t pre;
-        uint8_t plen;
-        if (!router_parse_prefix(p, &pre, &plen) && route_find(rt, pre & lpm_mask(plen), plen)) {
-            continue;
-        }
-        int r = router_route_add(app, p, via, dev, errp);
-        if (r) {
-            return r;
-        }
-    }
-    json_array_foreach (arp, i, v) {
-        const char *ip = json_string_value(json_object_get(v, "ip"));
-        const char *mac = json_string_value(json_object_get(v, "mac"));
-        uint32_t a;
-        uint8_t m[6];
-        int ifc;
-        if (!ip || !mac || router_parse_ipv4(ip, &a) || router_parse_mac(mac, m)) {
-            *errp = xasprintf("snapshot: arp[%zu] needs ip and mac", i);
-            return -EINVAL;
-        }
-        if (on_connected_subnet(rt, a, &ifc)) {
-            learn(rt, a, m, ifc);
-        }
-    }
-    return 0;
-}
-
-/* Commands. */
-
-static void
-cmd_route(struct ctl_app *app, struct ctl_conn *conn, int argc, const char *argv[])
-{
-    struct router *rt = router_cast(app);
-    const char *sub = argc > 1 ? argv[1] : "show";
-    char *err = NULL;
-    int r;
-    if (!strcmp(sub, "add")) {
-        /* route add PREFIX via NH [dev IF] */
-        if ((argc != 5 && argc != 7) || strcmp(argv[3], "via") || (argc == 7 && strcmp(argv[5], "dev"))) {
-            ctl_reply_error(conn, "usage: route add PREFIX/LEN via NEXT-HOP [dev NAME]");
-            return;
-        }
-        r = router_route_add(app, argv[2], argv[4], argc == 7 ? argv[6] : NULL, &err);
-    } else if (!strcmp(sub, "del")) {
-        if (argc != 3) {
-            ctl_reply_error(conn, "usage: route del PREFIX/LEN");
-            return;
-        }
-        r = router_route_del(app, argv[2], &err);
-    } else if (!strcmp(sub, "show")) {
-        json_t *routes = routes_json(rt, false);
-        if (ctl_conn_wants_json(conn)) {
-            ctl_reply_json(conn, routes);
-            return;
-        }
-        struct buf out;
-        buf_init(&out, 256);
-        size_t i;
-        json_t *v;
-        json_array_foreach (routes, i, v) {
-            const char *via = json_string_value(json_object_get(v, "via"));
-            buf_printf(&out, "%-18s %-20s dev %-8s %s\n",
-                       json_string_value(json_object_get(v, "prefix")),
-                       via ? via : "connected",
-                       json_string_value(json_object_get(v, "dev")),
-                       json_string_value(json_object_get(v, "origin")));
-        }
-        json_decref(routes);
-        ctl_reply_ok(conn, buf_cstr(&out));
-        buf_uninit(&out);
-        return;
-    } else {
-        ctl_reply_error(conn, "usage: route [show | add PREFIX/LEN via NEXT-HOP [dev NAME] | "
-                              "del PREFIX/LEN]");
-        return;
-    }
-    if (r) {
-        ctl_reply_error(conn, err);
-    } else {
-        ctl_reply_ok(conn, "");
-    }
-    free(err);
-}
-
-static void
-cmd_arp(struct ctl_app *app, struct ctl_conn *conn, int argc, const char *argv[])
-{
-    struct router *rt = router_cast(app);
-    if (argc > 1 && !strcmp(argv[1], "flush")) {
-        struct arp_entry *e;
-        HMAP_FOR_EACH (e, node, &rt->arp.entries) {
-            arp_cache_remove(&rt->arp, e->ip);
-        }
-        ctl_reply_ok(conn, "");
-        return;
-    } else if (argc > 1) {
-        ctl_reply_error(conn, "usage: arp [flush]");
-        return;
-    }
-    json_t *arr = arp_json(rt);
-    if (ctl_conn_wants_json(conn)) {
-        ctl_reply_json(conn, arr);
-        return;
-    }
-    struct buf out;
-    buf_init(&out, 256);
-    size_t i;
-    json_t *v;
-    json_array_foreach (arr, i, v) {
-        const char *mac = json_string_value(json_object_get(v, "mac"));
-        buf_printf(&out, "%-16s %-18s %-10s dev %s\n",
-                   json_string_value(json_object_get(v, "ip")), mac ? mac : "-",
-                   json_string_value(json_object_get(v, "state")),
-                   json_string_value(json_object_get(v, "dev")));
-    }
-    json_decref(arr);
-    ctl_reply_ok(conn, buf_cstr(&out));
-    buf_uninit(&out);
-}
-
-static void
-cmd_interfaces(struct ctl_app *app, struct ctl_conn *conn, int argc, const char *argv[])
-{
-    (void) argc;
-    (void) argv;
-    json_t *arr = ifaces_json(router_cast(app));
-    if (ctl_conn_wants_json(conn)) {
-        ctl_reply_json(conn, arr);
-        return;
-    }
-    struct buf out;
-    buf_init(&out, 256);
-    size_t i;
-    json_t *v;
-    json_array_foreach (arr, i, v) {
-        buf_printf(&out, "%-8s port %-4"JSON_INTEGER_FORMAT" %s %s",
-                   json_string_value(json_object_get(v, "name")),
-                   json_integer_value(json_object_get(v, "port")),
-                   json_string_value(json_object_get(v, "mac")),
-                   json_string_value(json_object_get(v, "ip")));
-        if (json_object_get(v, "vlan")) {
-            buf_printf(&out, " vlan %"JSON_INTEGER_FORMAT,
-                       json_integer_value(json_object_get(v, "vlan")));
-        }
-        buf_printf(&out, "\n");
-    }
-    json_decref(arr);
-    ctl_reply_ok(conn, buf_cstr(&out));
-    buf_uninit(&out);
-}
-
-static const struct ctl_app_command router_commands[] = {
-    { "route", "[show | add PREFIX/LEN via NEXT-HOP [dev NAME] | del PREFIX/LEN]", 0, 6, cmd_route },
-    { "arp", "[flush]", 0, 1, cmd_arp },
-    { "interfaces", "", 0, 0, cmd_interfaces },
-    { NULL, NULL, 0, 0, NULL },
-};
 
 const struct ctl_app_class router_app_class = {
     .name = "router",
