@@ -85,6 +85,13 @@ struct controller {
     struct app_cmd_binding *bindings;
 };
 
+/* ctl-flows.c: tracked flows of one switch. */
+void ctl_flows_track(struct ctl_switch *, const struct ofp_flow_mod_h *);
+struct ctl_flow *ctl_flow_find(const struct ctl_switch *, const struct ofp_match_h *,
+                               uint16_t priority);
+void ctl_flow_remove(struct ctl_switch *, struct ctl_flow *);
+void ctl_flows_clear(struct ctl_switch *);
+
 /* ctl-switch.c internals used by controller.c. */
 struct ctl_switch *ctl_switch_alloc(struct controller *, const char *name);
 void ctl_switch_free(struct ctl_switch *);
