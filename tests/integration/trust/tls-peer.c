@@ -12,6 +12,15 @@
  *       connects, sends HELLO and N ECHO_REQUESTs (default 1), waits for
  *       the ECHO_REPLYs; prints "ok: N echoes, peer cn=CN" and exits 0, or
  *       "failed: REASON" and exits 1.
+ *   tls-peer flood STREAM KIND [TLS] [--seconds N]
+ *       a misbehaving controller on a switch's management port: sends HELLO
+ *       then, for N seconds (default 3), as fast as the stream takes them:
+ *         flow-mod    FLOW_MOD ADDs (distinct exact matches, output:3),
+ *         packet-out  PACKET_OUTs of a 64-byte frame to port 3,
+ *         no-read     ECHO_REQUESTs with 60,000-byte payloads, never
+ *                     reading (the switch's replies pile up);
+ *       the first two read and discard what comes back.  Prints "flood
+ *       KIND: N messages in S s, connection open|closed (REASON)".
  *   TLS = --private-key FILE --certificate FILE --ca-cert FILE
  * Every wait is bounded (10 s). */
 #include <errno.h>
@@ -180,6 +189,135 @@ run_server(const char *name, int count)
     return 0;
 }
 
+static void
+put16(uint8_t *p, uint16_t v)
+{
+    p[0] = v >> 8;
+    p[1] = v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+    put16(p, v >> 16);
+    put16(p + 2, v);
+}
+
+/* One flood message of `kind` number i (OpenFlow 1.0 wire format, written
+ * by hand: lib/net's of-conn.h and lib/ofp's ofp-wire.h both name the
+ * message types), appended to out. */
+static void
+flood_msg(const char *kind, uint32_t i, struct buf *out)
+{
+    static uint8_t payload[60000];
+    uint8_t m[88];
+    memset(m, 0, sizeof m);
+    m[0] = OF_VERSION_1_0;
+    put32(m + 4, i);                            /* xid */
+    size_t len;
+    if (!strcmp(kind, "flow-mod")) {
+        len = 80;
+        m[1] = 14;                              /* OFPT_FLOW_MOD */
+        /* Match: everything wildcarded but dl_type and an exact nw_dst. */
+        put32(m + 8, 0x3fffff & ~(1u << 4) & ~(0x3fu << 14));
+        put16(m + 8 + 22, 0x0800);
+        put32(m + 8 + 32, 0x0a630000u | (i & 0xffff));      /* 10.99.x.y */
+        put16(m + 56, 0);                       /* ADD */
+        put16(m + 62, 10);                      /* priority */
+        put32(m + 64, 0xffffffff);              /* no buffer */
+        put16(m + 68, 0xffff);                  /* out_port NONE */
+        put16(m + 72, 0);                       /* OUTPUT */
+        put16(m + 74, 8);
+        put16(m + 76, 3);                       /* port 3 */
+    } else if (!strcmp(kind, "packet-out")) {
+        len = 88;
+        m[1] = 13;                              /* OFPT_PACKET_OUT */
+        put32(m + 8, 0xffffffff);               /* no buffer */
+        put16(m + 12, 0xffff);                  /* in_port NONE */
+        put16(m + 14, 8);                       /* actions_len */
+        put16(m + 16, 0);                       /* OUTPUT */
+        put16(m + 18, 8);
+        put16(m + 20, 3);                       /* port 3 */
+        static const uint8_t frame_head[] = {
+            0x02, 0, 0, 0, 0, 0x99, 0x02, 0, 0, 0, 0, 0x98, 0x88, 0xb5,
+        };                                      /* local experimental type */
+        memcpy(m + 24, frame_head, sizeof frame_head);
+    } else {
+        m[1] = OFPT_ECHO_REQUEST;
+        put16(m + 2, 8 + sizeof payload);
+        buf_put(out, m, 8);
+        buf_put(out, payload, sizeof payload);
+        return;
+    }
+    put16(m + 2, len);
+    buf_put(out, m, len);
+}
+
+static int
+run_flood(const char *name, const char *kind, int seconds)
+{
+    if (strcmp(kind, "flow-mod") && strcmp(kind, "packet-out")
+        && strcmp(kind, "no-read")) {
+        fprintf(stderr, "tls-peer: unknown flood kind %s\n", kind);
+        return 2;
+    }
+    struct stream *s;
+    char *err = NULL;
+    if (stream_open(name, &s, &err)) {
+        printf("failed: %s\n", err);
+        free(err);
+        return 1;
+    }
+    int error = finish_connect(s);
+    if (error) {
+        printf("failed: connect: %s\n", strerror(-error));
+        stream_close(s);
+        return 1;
+    }
+    bool reads = strcmp(kind, "no-read");
+    struct buf *rx = buf_new(0);
+    struct buf *msg = buf_new(0);
+    send_msg(s, OFPT_HELLO, 0, NULL, 0);
+    long long start = now_ms(), deadline = start + seconds * 1000LL;
+    uint32_t sent = 0;
+    const char *end = "open";
+    while (now_ms() < deadline) {
+        buf_clear(msg);
+        flood_msg(kind, sent, msg);
+        error = stream_send(s, msg->data, msg->size);
+        if (!error) {
+            sent++;
+        } else if (error == -ENOBUFS) {
+            error = stream_run(s);
+            wait_stream(s, reads ? LOOP_READ | LOOP_WRITE : LOOP_WRITE);
+        }
+        if (error && error != -ENOBUFS) {
+            end = strerror(-error);
+            break;
+        }
+        if (reads) {
+            int r;
+            while ((r = read_some(s, rx)) > 0) {
+                buf_clear(rx);
+            }
+            if (r == 0 || (r < 0 && r != -EAGAIN)) {
+                end = r ? strerror(-r) : "closed by the switch";
+                break;
+            }
+        }
+    }
+    printf("flood %s: %u messages in %.1f s, connection %s\n", kind, sent,
+           (now_ms() - start) / 1000.0, !strcmp(end, "open") ? "open"
+           : "closed");
+    if (strcmp(end, "open")) {
+        printf("reason: %s\n", end);
+    }
+    buf_delete(msg);
+    buf_delete(rx);
+    stream_close(s);
+    return 0;
+}
+
 static int
 client_fail(struct stream *s, struct buf *rx, const char *what, int error)
 {
@@ -247,10 +385,11 @@ main(int argc, char *argv[])
         { "ca-cert", required_argument, NULL, 'C' },
         { "count", required_argument, NULL, 'n' },
         { "echoes", required_argument, NULL, 'e' },
+        { "seconds", required_argument, NULL, 's' },
         { NULL, 0, NULL, 0 },
     };
     const char *key = NULL, *cert = NULL, *ca = NULL;
-    int count = 1, echoes = 1;
+    int count = 1, echoes = 1, seconds = 3;
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -259,11 +398,14 @@ main(int argc, char *argv[])
         case 'C': ca = optarg; break;
         case 'n': count = atoi(optarg); break;
         case 'e': echoes = atoi(optarg); break;
+        case 's': seconds = atoi(optarg); break;
         default: return 2;
         }
     }
-    if (argc - optind != 2) {
-        fprintf(stderr, "usage: tls-peer server|client NAME [options]\n");
+    bool flood = argc - optind == 3 && !strcmp(argv[optind], "flood");
+    if (argc - optind != 2 && !flood) {
+        fprintf(stderr, "usage: tls-peer server|client NAME [options]\n"
+                "       tls-peer flood NAME KIND [options]\n");
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -276,7 +418,8 @@ main(int argc, char *argv[])
             return 1;
         }
     }
-    int rc = !strcmp(argv[optind], "server")
+    int rc = flood ? run_flood(argv[optind + 1], argv[optind + 2], seconds)
+             : !strcmp(argv[optind], "server")
              ? run_server(argv[optind + 1], count)
              : run_client(argv[optind + 1], echoes);
     stream_ssl_unconfigure();
