@@ -367,6 +367,7 @@ up_controller(struct up *u, const struct lab_node *node)
     char *ctl = run_path(u, "%s.ctl", node->name);
     char *log = run_path(u, "%s.log", node->name);
     char *listen = xasprintf("punix:%s", sock);
+    char *unixctl = xasprintf("--unixctl=%s/%s.unixctl", u->st->run_dir, node->name);
     char *config = node->config ? resolve_config(u, node->config) : NULL;
     char *bin;
     char *argv[16];
@@ -376,6 +377,7 @@ up_controller(struct up *u, const struct lab_node *node)
         argv[n++] = bin;
         argv[n++] = "-O";
         argv[n++] = "OpenFlow10";
+        argv[n++] = unixctl;
         argv[n++] = listen;
     } else {
         bin = find_binary("PLURAL_CONTROLLER", "controller", "plural-controller");
@@ -408,6 +410,7 @@ up_controller(struct up *u, const struct lab_node *node)
     free(ctl);
     free(log);
     free(listen);
+    free(unixctl);
     free(config);
     free(bin);
     return error;
@@ -796,6 +799,36 @@ up_daemons(struct up *u)
     return error;
 }
 
+/* After a failure, before the run directory goes: the end of every
+ * daemon's log, so the reason is not lost with it. */
+static void
+print_log_tails(struct lab_state *st)
+{
+    const char *name;
+    json_t *node;
+    json_object_foreach(json_object_get(st->root, "nodes"), name, node) {
+        const char *log = json_string_value(json_object_get(node, "log"));
+        FILE *f = log ? fopen(log, "r") : NULL;
+        if (!f) {
+            continue;
+        }
+        char *lines[6] = { NULL };
+        size_t n = 0;
+        char line[512];
+        while (fgets(line, sizeof line, f)) {
+            free(lines[n % 6]);
+            lines[n++ % 6] = xstrdup(line);
+        }
+        fclose(f);
+        for (size_t i = n > 6 ? n - 6 : 0; i < n; i++) {
+            fprintf(stderr, "lab: %s log: %s", name, lines[i % 6]);
+        }
+        for (size_t i = 0; i < 6; i++) {
+            free(lines[i]);
+        }
+    }
+}
+
 int
 lab_up(const struct lab_topo *topo, const char *run_dir, char **errp)
 {
@@ -850,6 +883,9 @@ lab_up(const struct lab_topo *topo, const char *run_dir, char **errp)
     if (!error) {
         json_object_set_new(u.st->root, "state", json_string("up"));
         error = lab_state_save(u.st);
+    }
+    if (error) {
+        print_log_tails(u.st);
     }
     lab_state_destroy(u.st);
     free(u.topo_dir);

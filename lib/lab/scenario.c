@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <jansson.h>
+#include "bench/report.h"
 #include "lab/initramfs.h"
 #include "lab/lab.h"
 #include "lab/topo.h"
@@ -468,44 +469,67 @@ struct net_platform {
     bool router_is_guest;
 };
 
+/* Starts the iperf3 server of P (again: a second start while one runs
+ * fails harmlessly on the busy port). */
+static int
+iperf_server_start(struct scen *s, const struct net_platform *p)
+{
+    return node_cmd(s, p->server, "iperf3 -s -D -p 5201", p->server_is_guest);
+}
+
+/* One round: `plural bench net iperf --rounds 1` in the client node,
+ * writing ROUND_JSON.  iperf3's server answers "busy" when a test starts
+ * right after the previous one (it is still closing it; seen on this
+ * loaded machine and in TCG guests), so a failed round is retried. */
+static int
+iperf_round(struct scen *s, const struct net_platform *p, unsigned int len, int secs,
+            const char *round_json)
+{
+    int rc = 1;
+    for (int attempt = 0; attempt < 5 && rc; attempt++) {
+        if (attempt) {
+            fprintf(stderr, "lab run %s: %s: iperf3 round failed (exit %d), retrying\n",
+                    s->name, p->name, rc);
+            sleep(1 + attempt);
+            iperf_server_start(s, p);
+        }
+        struct args a = { 0 };
+        arg_in_node(&a, s, p->client);
+        arg(&a, "%s", s->plural);
+        arg(&a, "bench");
+        arg(&a, "net");
+        arg(&a, "iperf");
+        arg(&a, "--server");
+        arg(&a, "%s", p->server_ip);
+        arg(&a, "--time");
+        arg(&a, "%d", secs);
+        arg(&a, "--len");
+        arg(&a, "%u", len);
+        arg(&a, "--rounds");
+        arg(&a, "1");
+        arg(&a, "--warmup");
+        arg(&a, "0");
+        arg(&a, "--no-progress");
+        arg(&a, "--json");
+        arg(&a, "%s", round_json);
+        rc = run_argv(a.v, "/dev/null");
+        args_free(&a);
+    }
+    return rc;
+}
+
 static void
 run_iperf(struct scen *s, const struct net_platform *p, unsigned int len)
 {
     int secs = s->opts->quick ? 2 : 10;
     /* Server: a daemon inside the node (killed with the lab). */
-    char *start = xasprintf("iperf3 -s -D -p 5201");
-    int rc = node_cmd(s, p->server, start, p->server_is_guest);
-    free(start);
+    int rc = iperf_server_start(s, p);
     if (rc) {
         add_result(s, p->name, NULL, xasprintf("iperf3 server did not start in %s (exit %d)",
                                                p->server, rc));
         return;
     }
-    /* Wait for the server to listen (ping the port with a 1 s client). */
-    char *json = result_path(s, p->name, "json"), *csv = result_path(s, p->name, "csv");
-    struct args a = { 0 };
-    arg_in_node(&a, s, p->client);
-    arg(&a, "%s", s->plural);
-    arg(&a, "bench");
-    arg(&a, "net");
-    arg(&a, "iperf");
-    arg(&a, "--server");
-    arg(&a, "%s", p->server_ip);
-    arg(&a, "--time");
-    arg(&a, "%d", secs);
-    arg(&a, "--len");
-    arg(&a, "%u", len);
-    arg(&a, "--rounds");
-    arg(&a, "%d", s->opts->rounds);
-    arg(&a, "--no-progress");
-    arg(&a, "--json");
-    arg(&a, "%s", json);
-    arg(&a, "--csv");
-    arg(&a, "%s", csv);
-    fprintf(stderr, "lab run %s: %s: iperf3 TCP, %u-byte writes, %d s x (%d + 1 warm-up)\n",
-            s->name, p->name, len, secs, s->opts->rounds);
-    /* Reachability first (ARP, a controller's first flows): the iperf3
-     * server takes one test at a time, so it is not used as the probe. */
+    /* Reachability first (ARP, a controller's first flows). */
     for (int attempt = 0; attempt < 50; attempt++) {
         char *probe = xasprintf("ping -c1 -W1 %s >/dev/null 2>&1", p->server_ip);
         rc = node_cmd(s, p->client, probe, false);
@@ -515,26 +539,77 @@ run_iperf(struct scen *s, const struct net_platform *p, unsigned int len)
         }
         usleep(200 * 1000);
     }
-    /* iperf3 sometimes answers "the server is busy" to the first test
-     * after it started (seen on a loaded machine): try again, at most 3 times. */
-    for (int attempt = 0; !rc && attempt < 3; attempt++) {
-        rc = run_argv(a.v, "/dev/null");
-        if (!rc) {
+    if (rc) {
+        add_result(s, p->name, NULL, xasprintf("%s cannot reach %s", p->client, p->server_ip));
+        return;
+    }
+    fprintf(stderr, "lab run %s: %s: iperf3 TCP, %u-byte writes, %d s x (%d + 1 warm-up)\n",
+            s->name, p->name, len, secs, s->opts->rounds);
+    /* One iperf3 run per round, merged into one report. */
+    struct bench_report *merged = NULL;
+    char *error = NULL;
+    char *round_json = xasprintf("%s/%s.round.json", s->dir, p->name);
+    for (int round = 0; round <= s->opts->rounds && !error; round++) {
+        rc = iperf_round(s, p, len, secs, round_json);
+        struct bench_report *one = NULL;
+        char *rerr = NULL;
+        if (rc) {
+            error = xasprintf("plural bench net iperf failed in round %d (exit %d)", round + 1,
+                              rc);
+        } else if (bench_report_read_json_file(round_json, &one, &rerr)) {
+            error = xasprintf("round %d: %s", round + 1, rerr);
+            free(rerr);
+        }
+        if (error) {
             break;
         }
-        fprintf(stderr, "lab run %s: %s: iperf run failed (exit %d), retrying in 2 s\n",
-                s->name, p->name, rc);
-        sleep(2);
-        rc = attempt < 2 ? 0 : rc;
+        if (!merged) {
+            merged = bench_report_create(bench_report_benchmark(one), bench_report_title(one));
+            bench_report_set_timing(merged, bench_report_timing(one));
+            bench_report_set_rounds(merged, s->opts->rounds, 1);
+            bench_report_set_param_string(merged, "server", p->server_ip);
+            bench_report_set_param_string(merged, "client_node", p->client);
+            bench_report_set_param_string(merged, "server_node", p->server);
+            bench_report_set_param_int(merged, "len", len);
+            bench_report_set_param_int(merged, "time_s", secs);
+            bench_report_set_param_string(merged, "method", "one `plural bench net iperf "
+                                          "--rounds 1` per round (iperf3 -c -J), merged; "
+                                          "the first round is the warm-up");
+        }
+        for (size_t i = 0; i < bench_report_n_series(one); i++) {
+            struct bench_series *src = bench_report_series(one, i);
+            struct bench_series *dst = bench_report_find_series(merged,
+                                                                bench_series_name(src));
+            if (!dst) {
+                dst = bench_report_add_series(merged, bench_series_name(src),
+                                              bench_series_unit(src),
+                                              bench_series_better(src));
+            }
+            for (size_t k = 0; k < bench_series_n_samples(src); k++) {
+                bool warm;
+                double v = bench_series_sample(src, k, &warm);
+                if (!warm) {
+                    bench_series_add_sample(dst, v, round == 0);
+                }
+            }
+        }
+        bench_report_destroy(one);
     }
-    args_free(&a);
-    if (rc) {
-        add_result(s, p->name, NULL, xasprintf("plural bench net iperf exited %d", rc));
+    unlink(round_json);
+    free(round_json);
+    char *json = result_path(s, p->name, "json"), *csv = result_path(s, p->name, "csv");
+    if (!error && (bench_report_write_json_file(merged, json)
+                   || bench_report_write_csv_file(merged, csv))) {
+        error = xasprintf("cannot write %s", json);
+    }
+    if (error) {
+        add_result(s, p->name, NULL, error);
         free(json);
     } else {
         add_result(s, p->name, json, NULL);
     }
     free(csv);
+    bench_report_destroy(merged);
 }
 
 static const char p2p_topo[] =
