@@ -431,6 +431,44 @@ test_router_vlan(void **state)
     unlink(path);
 }
 
+/* Random messages (valid framing, random type and body) never crash the
+ * framework or an app; each either is handled or disconnects the peer. */
+static void
+test_random_garbage(void **state)
+{
+    (void) state;
+    static const char *const apps[] = { "l2", "router" };
+    char path[64];
+    srand(7);
+    for (size_t a = 0; a < 2; a++) {
+        for (int round = 0; round < 300; round++) {
+            struct ctl_switch *sw;
+            out_clear();
+            struct controller *ctl = make(apps[a], a ? router_conf : NULL, &sw, path);
+            for (int k = 0; k < 8; k++) {
+                uint8_t m[200];
+                size_t len = 8 + (size_t) (rand() % 190);
+                for (size_t i = 0; i < len; i++) {
+                    m[i] = (uint8_t) rand();
+                }
+                m[0] = rand() % 8 ? 1 : (uint8_t) rand();
+                m[1] = (uint8_t) (rand() % 24);
+                m[2] = (uint8_t) (len >> 8);
+                m[3] = (uint8_t) len;
+                if (ctl_switch_receive(sw, m, len) < 0) {
+                    break;
+                }
+            }
+            controller_flush(ctl);
+            out_clear();
+            controller_destroy(ctl);
+            if (a) {
+                unlink(path);
+            }
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -440,6 +478,7 @@ main(void)
         cmocka_unit_test(test_garbage_is_peer_fault),
         cmocka_unit_test(test_framework),
         cmocka_unit_test(test_router_vlan),
+        cmocka_unit_test(test_random_garbage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -537,6 +537,7 @@ controller_create(struct loop *loop, const struct controller_options *opts,
     ctl->loop = loop;
     list_init(&ctl->switches);
     list_init(&ctl->dirty);
+    buf_init(&ctl->scratch, 4096);
     ctl->probe_ms = opts->probe_interval_ms ? opts->probe_interval_ms : CTL_DEFAULT_PROBE_MS;
     ctl->keep_flows = opts->keep_flows;
     ctl->cookie = opts->cookie;
@@ -627,5 +628,6 @@ controller_destroy(struct controller *ctl)
         ctl->app->class->destroy(ctl->app);
     }
     free(ctl->config_path);
+    buf_uninit(&ctl->scratch);
     free(ctl);
 }

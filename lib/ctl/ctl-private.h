@@ -83,6 +83,7 @@ struct controller {
     bool keep_flows;
     uint64_t cookie;
     struct app_cmd_binding *bindings;
+    struct buf scratch;                 /* Aligned encoding buffer (ctl-switch.c). */
 };
 
 /* ctl-flows.c: tracked flows of one switch. */

@@ -135,7 +135,14 @@ ctl_switch_next_xid(struct ctl_switch *sw)
 static void
 queue_msg(struct ctl_switch *sw, const struct ofp_msg *msg)
 {
-    size_t n = ofp_encode_count(msg, &sw->tx);
+    /* Encoded into an aligned scratch buffer first: ofp_encode() stores
+     * some fields through aligned pointers (lib/ofp/ofp-encode.c, OFPT_ERROR),
+     * and messages in sw->tx may start at any offset.  The scratch buffer
+     * is reused, so this is a copy, not an allocation, per message. */
+    struct buf *scratch = &sw->ctl->scratch;
+    buf_clear(scratch);
+    size_t n = ofp_encode_count(msg, scratch);
+    buf_put(&sw->tx, scratch->data, scratch->size);
     sw->stats.tx_msgs += n;
     mark_dirty(sw);
     if (sw->tx.size >= CTL_TX_FLUSH_BYTES && !sw->sink) {
