@@ -164,7 +164,8 @@ lab_status(const char *run_dir, json_t **statusp, char **errp)
     json_object_foreach(nodes, name, node) {
         const char *kind = jstr(node, "kind");
         bool needs_proc = !strcmp(kind, "vm") || !strcmp(kind, "plural-switch")
-                          || !strcmp(kind, "ovs") || !strcmp(kind, "controller");
+                          || !strcmp(kind, "ovs") || !strcmp(kind, "controller")
+                          || !strcmp(kind, "slicer");
         if (needs_proc && !json_integer_value(json_object_get(node, "processes"))) {
             json_object_set_new(node, "alive", json_false());
         }

@@ -416,6 +416,65 @@ up_controller(struct up *u, const struct lab_node *node)
     return error;
 }
 
+/* plural-slicer between the switches that list it and its slices'
+ * controllers; its slice file is written from the topology. */
+static int
+up_slicer(struct up *u, const struct lab_node *node)
+{
+    char *sock = run_path(u, "%s.sock", node->name);
+    char *ctl = run_path(u, "%s.ctl", node->name);
+    char *log = run_path(u, "%s.log", node->name);
+    char *config = run_path(u, "%s-slices.json", node->name);
+    char *state = run_path(u, "%s-state.json", node->name);
+    json_t *slices = json_array();
+    for (size_t i = 0; i < node->n_slices; i++) {
+        const struct lab_slice *sl = &node->slices[i];
+        json_t *fs = json_array();
+        for (size_t k = 0; k < sl->n_matches; k++) {
+            json_array_append_new(fs, json_pack("{s:s}", "match", sl->matches[k]));
+        }
+        char *target = xasprintf("unix:%s/%s.sock", u->st->run_dir, sl->controller);
+        json_t *j = json_pack("{s:s, s:s, s:o, s:o}", "name", sl->name, "controller", target,
+                              "ports", json_loads(sl->ports, JSON_DECODE_ANY, NULL),
+                              "flowspace", fs);
+        if (sl->weight) {
+            json_object_set_new(j, "weight", json_integer(sl->weight));
+        }
+        json_array_append_new(slices, j);
+        free(target);
+    }
+    json_t *root = json_pack("{s:o}", "slices", slices);
+    int error = json_dump_file(root, config, JSON_INDENT(2)) ? -EIO : 0;
+    json_decref(root);
+    char *listen = xasprintf("punix:%s", sock);
+    char *bin = find_binary("PLURAL_SLICER", "slicer", "plural-slicer");
+    char *argv[] = { bin, "--listen", listen, "--config", config, "--state", state,
+                     "--ctl", ctl, NULL };
+    json_t *rec = lab_state_node(u->st, node->name, 0);
+    json_object_set_new(rec, "socket", json_string(sock));
+    json_object_set_new(rec, "ctl", json_string(ctl));
+    json_object_set_new(rec, "log", json_string(log));
+    pid_t pid;
+    uint64_t start;
+    if (error) {
+        up_fail(u, error, "node %s: cannot write %s", node->name, config);
+    } else {
+        error = start_daemon(u, node, "plural-slicer", argv, log, &pid, &start);
+    }
+    if (!error && !wait_for_path(sock, pid, start, DAEMON_READY_MS)) {
+        error = up_fail(u, -ETIMEDOUT, "slicer %s did not listen on %s (see %s)", node->name,
+                        sock, log);
+    }
+    free(sock);
+    free(ctl);
+    free(log);
+    free(config);
+    free(state);
+    free(listen);
+    free(bin);
+    return error;
+}
+
 static int
 up_plural_switch(struct up *u, const struct lab_node *node)
 {
@@ -761,7 +820,8 @@ up_daemons(struct up *u)
 {
     const struct lab_topo *topo = u->topo;
     static const enum lab_node_kind order[] = {
-        LAB_NODE_CONTROLLER, LAB_NODE_PLURAL_SWITCH, LAB_NODE_OVS, LAB_NODE_VM,
+        LAB_NODE_CONTROLLER, LAB_NODE_SLICER, LAB_NODE_PLURAL_SWITCH, LAB_NODE_OVS,
+        LAB_NODE_VM,
     };
     char *kernel = NULL, *initrd = NULL;
     int error = 0;
@@ -774,6 +834,9 @@ up_daemons(struct up *u)
             switch (node->kind) {
             case LAB_NODE_CONTROLLER:
                 error = up_controller(u, node);
+                break;
+            case LAB_NODE_SLICER:
+                error = up_slicer(u, node);
                 break;
             case LAB_NODE_PLURAL_SWITCH:
                 error = up_plural_switch(u, node);

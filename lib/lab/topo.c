@@ -21,6 +21,7 @@ static const char *const kind_names[] = {
     [LAB_NODE_PLURAL_SWITCH] = "plural-switch",
     [LAB_NODE_OVS] = "ovs",
     [LAB_NODE_CONTROLLER] = "controller",
+    [LAB_NODE_SLICER] = "slicer",
 };
 
 const char *
@@ -308,6 +309,83 @@ read_vlans(struct reader *r, struct lab_node *node, const struct ytree *t)
     }
 }
 
+static void
+read_slices(struct reader *r, struct lab_node *node, const struct ytree *t)
+{
+    static const char *const keys[] = { "name", "controller", "ports", "flowspace", "weight",
+                                        NULL };
+    if (t->kind != YT_SEQUENCE) {
+        error_at(r, t->line, "node %s: slices must be a list", node->name);
+        return;
+    }
+    node->slices = xcalloc(t->n ? t->n : 1, sizeof *node->slices);
+    for (size_t i = 0; i < t->n; i++) {
+        const struct ytree *sl = t->items[i];
+        const struct ytree *name = yaml_tree_get(sl, "name");
+        const struct ytree *ctl = yaml_tree_get(sl, "controller");
+        if (sl->kind != YT_MAPPING || !name || !ctl || name->kind != YT_SCALAR
+            || ctl->kind != YT_SCALAR) {
+            error_at(r, sl->line, "node %s: a slice is { name: N, controller: NODE, ports: "
+                     "all|[1, 2], flowspace: [MATCH, ...], weight: W }", node->name);
+            continue;
+        }
+        check_keys(r, sl, "a slice", keys);
+        struct lab_slice *slice = &node->slices[node->n_slices++];
+        slice->name = xstrdup(name->value);
+        slice->controller = xstrdup(ctl->value);
+        slice->line = sl->line;
+        const struct ytree *ports = yaml_tree_get(sl, "ports");
+        struct buf b;
+        buf_init(&b, 32);
+        if (!ports || (ports->kind == YT_SCALAR && !strcmp(ports->value, "all"))) {
+            buf_printf(&b, "\"all\"");
+        } else if (ports->kind == YT_SEQUENCE) {
+            buf_printf(&b, "[");
+            for (size_t k = 0; k < ports->n; k++) {
+                uint64_t port;
+                const char *ps = scalar(r, ports->items[k], "a port");
+                if (!ps || str_to_u64(ps, 1, 65279, &port)) {
+                    error_at(r, ports->items[k]->line, "node %s: slice %s: bad port '%s'",
+                             node->name, slice->name, ps ? ps : "");
+                    port = 1;
+                }
+                buf_printf(&b, "%s%u", k ? ", " : "", (unsigned) port);
+            }
+            buf_printf(&b, "]");
+        } else {
+            error_at(r, ports->line, "node %s: slice %s: ports is 'all' or a list of port "
+                     "numbers", node->name, slice->name);
+        }
+        slice->ports = xstrdup(buf_cstr(&b));
+        buf_uninit(&b);
+        const struct ytree *fs = yaml_tree_get(sl, "flowspace");
+        if (fs && fs->kind == YT_SEQUENCE) {
+            slice->matches = xcalloc(fs->n ? fs->n : 1, sizeof *slice->matches);
+            for (size_t k = 0; k < fs->n; k++) {
+                const char *m = scalar(r, fs->items[k], "a flowspace match");
+                slice->matches[slice->n_matches++] = xstrdup(m ? m : "");
+            }
+        } else if (fs) {
+            error_at(r, fs->line, "node %s: slice %s: flowspace is a list of matches",
+                     node->name, slice->name);
+        } else {
+            error_at(r, sl->line, "node %s: slice %s has no flowspace", node->name,
+                     slice->name);
+        }
+        const struct ytree *w = yaml_tree_get(sl, "weight");
+        if (w) {
+            uint64_t weight;
+            const char *ws = scalar(r, w, "weight");
+            if (!ws || str_to_u64(ws, 1, 1000, &weight)) {
+                error_at(r, w->line, "node %s: slice %s: weight not in 1..1000", node->name,
+                         slice->name);
+            } else {
+                slice->weight = weight;
+            }
+        }
+    }
+}
+
 static char *
 opt_string(struct reader *r, const struct ytree *node, const char *key)
 {
@@ -322,7 +400,7 @@ read_node(struct reader *r, struct lab_topo *topo, const char *name, int line,
 {
     static const char *const keys[] = {
         "kind", "cpus", "cpu", "memory", "vcpus", "nic", "accel", "app", "config",
-        "controllers", "fail-mode", "addresses", "routes", "vlans", NULL,
+        "controllers", "fail-mode", "addresses", "routes", "vlans", "slices", NULL,
     };
     struct lab_node *node = &topo->nodes[topo->n_nodes++];
     node->name = xstrdup(name);
@@ -349,7 +427,7 @@ read_node(struct reader *r, struct lab_topo *topo, const char *name, int line,
         }
         if (i == ARRAY_SIZE(kind_names)) {
             error_at(r, kind->line, "node %s: unknown node kind '%s' (host, container, vm, "
-                     "linux-router, plural-switch, ovs, controller)", name, ks);
+                     "linux-router, plural-switch, ovs, controller, slicer)", name, ks);
         } else {
             node->kind = i;
         }
@@ -439,6 +517,9 @@ read_node(struct reader *r, struct lab_topo *topo, const char *name, int line,
     }
     if ((sub = yaml_tree_get(t, "vlans"))) {
         read_vlans(r, node, sub);
+    }
+    if ((sub = yaml_tree_get(t, "slices"))) {
+        read_slices(r, node, sub);
     }
 }
 
@@ -591,7 +672,7 @@ validate(struct reader *r, struct lab_topo *topo)
         }
         for (size_t j = 0; j < node->n_controllers; j++) {
             const struct lab_node *c = lab_topo_find(topo, node->controllers[j]);
-            if (!c || c->kind != LAB_NODE_CONTROLLER) {
+            if (!c || (c->kind != LAB_NODE_CONTROLLER && c->kind != LAB_NODE_SLICER)) {
                 error_at(r, node->line, "node %s: controller '%s' is not a controller node",
                          node->name, node->controllers[j]);
             }
@@ -600,6 +681,23 @@ validate(struct reader *r, struct lab_topo *topo)
             && node->kind != LAB_NODE_OVS) {
             error_at(r, node->line, "node %s: only plural-switch and ovs nodes have "
                      "controllers", node->name);
+        }
+        for (size_t j = 0; j < node->n_slices; j++) {
+            const struct lab_node *c = lab_topo_find(topo, node->slices[j].controller);
+            if (!c || c->kind != LAB_NODE_CONTROLLER) {
+                error_at(r, node->slices[j].line, "node %s: slice %s: controller '%s' is not "
+                         "a controller node", node->name, node->slices[j].name,
+                         node->slices[j].controller);
+            }
+        }
+        if (node->kind == LAB_NODE_SLICER && !node->n_slices) {
+            error_at(r, node->line, "node %s: a slicer needs slices", node->name);
+        } else if (node->kind != LAB_NODE_SLICER && node->n_slices) {
+            error_at(r, node->line, "node %s: only slicer nodes have slices", node->name);
+        }
+        if (node->kind == LAB_NODE_SLICER && node->n_ifaces) {
+            error_at(r, node->line, "node %s: a slicer has no links (switches reach it "
+                     "through `controllers`)", node->name);
         }
         if (node->kind == LAB_NODE_CONTROLLER) {
             static const char *const apps[] = { "router", "l2", "cleanslate",
@@ -650,6 +748,17 @@ lab_topo_destroy(struct lab_topo *topo)
             free(n->controllers[j]);
         }
         free(n->controllers);
+        for (size_t j = 0; j < n->n_slices; j++) {
+            struct lab_slice *sl = &n->slices[j];
+            free(sl->name);
+            free(sl->controller);
+            free(sl->ports);
+            for (size_t k = 0; k < sl->n_matches; k++) {
+                free(sl->matches[k]);
+            }
+            free(sl->matches);
+        }
+        free(n->slices);
         for (size_t j = 0; j < n->n_addrs; j++) {
             free(n->addrs[j].ifname);
         }

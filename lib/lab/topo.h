@@ -20,7 +20,10 @@
  * namespace), linux-router (namespace with ip_forward=1), plural-switch
  * (plural-switchd in its namespace, one port per link), ovs (Open vSwitch
  * userspace datapath, private run directory), controller (plural-controller
- * `app: router|l2|cleanslate` with `config`, or `app: ovs-testcontroller`).
+ * `app: router|l2|cleanslate` with `config`, or `app: ovs-testcontroller`),
+ * slicer (plural-slicer between switches and the controllers of its
+ * `slices: [{name, controller, ports, flowspace: [MATCH...], weight}]`;
+ * switches list it in `controllers`).
  * Switches reach controllers over unix sockets in the lab's run directory,
  * so no namespace needs a route to another.
  *
@@ -46,6 +49,7 @@ enum lab_node_kind {
     LAB_NODE_PLURAL_SWITCH,
     LAB_NODE_OVS,
     LAB_NODE_CONTROLLER,
+    LAB_NODE_SLICER,
 };
 
 const char *lab_node_kind_name(enum lab_node_kind);
@@ -72,6 +76,17 @@ struct lab_vlan {
     int line;
 };
 
+/* A slice of a slicer node (plural-slicer, seed's FlowVisor). */
+struct lab_slice {
+    char *name;
+    char *controller;          /* A controller node. */
+    char *ports;               /* JSON text: "all" or [1, 2]. */
+    char **matches;            /* Flowspace entries (ovs-ofctl match syntax). */
+    size_t n_matches;
+    unsigned int weight;       /* 0: default. */
+    int line;
+};
+
 struct lab_node {
     char *name;
     enum lab_node_kind kind;
@@ -86,6 +101,8 @@ struct lab_node {
     char **controllers;        /* Switches: controller node names. */
     size_t n_controllers;
     char *fail_mode;           /* plural-switch: secure/standalone. */
+    struct lab_slice *slices;  /* Slicer. */
+    size_t n_slices;
     struct lab_addr *addrs;
     size_t n_addrs;
     struct lab_route *routes;

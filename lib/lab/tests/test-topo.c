@@ -37,6 +37,8 @@ static const char good[] =
 "  g: { kind: vm, vcpus: 2, memory: 512M, nic: e1000 }\n"
 "  sw: { kind: plural-switch, controllers: [c], fail-mode: secure }\n"
 "  c: { kind: controller, app: router, config: r.conf }\n"
+"  fv: { kind: slicer, slices: [ { name: a, controller: c, ports: [1, 2],\n"
+"        flowspace: [\"dl_vlan=10\"], weight: 3 } ] }\n"
 "links:\n"
 "  - endpoints: [a:eth1, r:eth1]\n"
 "    mtu: 1400\n"
@@ -56,7 +58,7 @@ test_good(void **state)
     assert_int_equal(error, 0);
     assert_null(err);
     assert_string_equal(topo->name, "t3");
-    assert_int_equal(topo->n_nodes, 6);
+    assert_int_equal(topo->n_nodes, 7);
     assert_int_equal(topo->n_links, 3);
     const struct lab_node *r = lab_topo_find(topo, "r");
     assert_int_equal(r->kind, LAB_NODE_ROUTER);
@@ -74,11 +76,17 @@ test_good(void **state)
     assert_int_equal(a->routes[0].plen, 0);
     assert_int_equal(ntohl(a->routes[0].via.s_addr), 0x0a0001fe);
     assert_int_equal(topo->links[0].mtu, 1400);
-    assert_int_equal(topo->links[0].line, 25);
+    assert_int_equal(topo->links[0].line, 27);
     const struct lab_node *g = lab_topo_find(topo, "g");
     assert_int_equal(g->vcpus, 2);
     assert_string_equal(g->nic, "e1000");
     assert_string_equal(lab_topo_find(topo, "sw")->controllers[0], "c");
+    const struct lab_node *fv = lab_topo_find(topo, "fv");
+    assert_int_equal(fv->kind, LAB_NODE_SLICER);
+    assert_int_equal(fv->n_slices, 1);
+    assert_string_equal(fv->slices[0].ports, "[1, 2]");
+    assert_string_equal(fv->slices[0].matches[0], "dl_vlan=10");
+    assert_int_equal(fv->slices[0].weight, 3);
     assert_null(lab_topo_find(topo, "zz"));
     lab_topo_destroy(topo);
 }
@@ -142,6 +150,14 @@ test_errors(void **state)
                  "  - endpoints: [b:averyveryverylongname, b:eth1]\n",
                  "bad interface name 'averyveryverylongname'");
     expect_error("name: Bad_Name\nnodes:\n  b: { kind: host }\n", "bad.yml:1: bad lab name");
+    expect_error("name: x\nnodes:\n  f:\n    kind: slicer\n    slices:\n"
+                 "      - { name: s, controller: h, flowspace: [ip] }\n  h: { kind: host }\n",
+                 "bad.yml:6: node f: slice s: controller 'h' is not a controller node");
+    expect_error("name: x\nnodes:\n  f: { kind: slicer }\n", "bad.yml:3: node f: a slicer "
+                 "needs slices");
+    expect_error("name: x\nnodes:\n  c: { kind: controller, app: l2 }\n  f:\n    kind: slicer\n"
+                 "    slices:\n      - { name: s, controller: c, ports: [1, x], flowspace: [ip] }\n",
+                 "bad.yml:7: node f: slice s: bad port 'x'");
     /* Every error is reported, not only the first. */
     const char *two = "name: x\nnodes:\n  a: { kind: foo }\n  b: { kind: bar }\n";
     struct lab_topo *topo;
