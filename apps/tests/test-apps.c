@@ -458,6 +458,20 @@ test_random_garbage(void **state)
                 if (ctl_switch_receive(sw, m, len) < 0) {
                     break;
                 }
+                /* A PACKET_IN with a random frame that looks like IPv4 or
+                 * ARP to the router's MAC: exercises the apps' parsers. */
+                uint8_t f[120];
+                size_t flen = 14 + (size_t) (rand() % 100);
+                for (size_t i = 0; i < flen; i++) {
+                    f[i] = (uint8_t) rand();
+                }
+                memcpy(f, rand() % 2 ? r1 : bcast, 6);
+                f[12] = 0x08;
+                f[13] = rand() % 2 ? 0x00 : 0x06;
+                if (rand() % 2) {
+                    f[14] = 0x45;
+                }
+                inject(ctl, sw, (uint16_t) (1 + rand() % 3), f, flen);
             }
             controller_flush(ctl);
             out_clear();
