@@ -83,7 +83,9 @@ cmp_u16(const void *a_, const void *b_)
 static void
 set_port_array(struct slice_def *s, uint16_t *ports, size_t n)
 {
-    qsort(ports, n, sizeof *ports, cmp_u16);
+    if (n) {                    /* qsort(NULL, 0) is undefined. */
+        qsort(ports, n, sizeof *ports, cmp_u16);
+    }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (!k || ports[k - 1] != ports[i]) {
