@@ -14,6 +14,23 @@
 #include "lab/proc.h"
 #include "util/clock.h"
 
+/* Waits for a daemon's socket PATH; a daemon that exits first or stays
+ * silent fails the up with its log named. */
+static int
+daemon_ready(struct up *u, const struct lab_node *node, const char *what, const char *path,
+             pid_t pid, uint64_t start, const char *log)
+{
+    if (wait_for_path(path, pid, start, DAEMON_READY_MS)) {
+        return 0;
+    }
+    if (!lab_proc_alive(pid, start)) {
+        return up_fail(u, -ECHILD, "node %s: %s exited before it was ready (see %s)",
+                       node->name, what, log);
+    }
+    return up_fail(u, -ETIMEDOUT, "node %s: %s did not create %s within %d ms (see %s)",
+                   node->name, what, path, DAEMON_READY_MS, log);
+}
+
 static char *
 resolve_config(struct up *u, const char *config)
 {
@@ -62,9 +79,8 @@ up_controller(struct up *u, const struct lab_node *node)
     pid_t pid;
     uint64_t start;
     int error = start_daemon(u, node, node->app, argv, log, &pid, &start);
-    if (!error && !wait_for_path(sock, pid, start, DAEMON_READY_MS)) {
-        error = up_fail(u, -ETIMEDOUT, "controller %s did not listen on %s (see %s)",
-                        node->name, sock, log);
+    if (!error) {
+        error = daemon_ready(u, node, node->app, sock, pid, start, log);
     }
     free(sock);
     free(ctl);
@@ -121,9 +137,8 @@ up_slicer(struct up *u, const struct lab_node *node)
     } else {
         error = start_daemon(u, node, "plural-slicer", argv, log, &pid, &start);
     }
-    if (!error && !wait_for_path(sock, pid, start, DAEMON_READY_MS)) {
-        error = up_fail(u, -ETIMEDOUT, "slicer %s did not listen on %s (see %s)", node->name,
-                        sock, log);
+    if (!error) {
+        error = daemon_ready(u, node, "plural-slicer", sock, pid, start, log);
     }
     free(sock);
     free(ctl);
@@ -169,8 +184,8 @@ up_plural_switch(struct up *u, const struct lab_node *node)
     pid_t pid;
     uint64_t start;
     int error = start_daemon(u, node, "plural-switchd", argv, log, &pid, &start);
-    if (!error && !wait_for_path(ctl, pid, start, DAEMON_READY_MS)) {
-        error = up_fail(u, -ETIMEDOUT, "switch %s not ready (see %s)", node->name, log);
+    if (!error) {
+        error = daemon_ready(u, node, "plural-switchd", ctl, pid, start, log);
     }
     for (size_t i = 0; i < n_owned; i++) {
         free(owned[i]);
@@ -239,8 +254,8 @@ up_ovs(struct up *u, const struct lab_node *node)
         char *unixctl = xasprintf("--unixctl=%s/ovsdb-server.ctl", dir);
         char *argv[] = { "ovsdb-server", db, remote, unixctl, NULL };
         error = start_daemon(u, node, "ovsdb-server", argv, log, &pid, &start);
-        if (!error && !wait_for_path(sock, pid, start, DAEMON_READY_MS)) {
-            error = up_fail(u, -ETIMEDOUT, "node %s: ovsdb-server (see %s)", node->name, log);
+        if (!error) {
+            error = daemon_ready(u, node, "ovsdb-server", sock, pid, start, log);
         }
         free(remote);
         free(unixctl);

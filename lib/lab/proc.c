@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,8 +70,10 @@ lab_proc_start(const struct lab_exec_ctx *ctx, char *const argv[], const char *l
     if (ctx->netns && nsfd < 0) {
         return nsfd;
     }
+    /* The gate is a socket pair, not a pipe: releasing a child that already
+     * died must not raise SIGPIPE in the lab (send with MSG_NOSIGNAL). */
     int pipefd[2];
-    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pipefd) < 0) {
         int error = -errno;
         if (nsfd >= 0) {
             close(nsfd);
@@ -122,7 +125,7 @@ void
 lab_proc_release(int gate)
 {
     if (gate >= 0) {
-        ssize_t n = write(gate, "g", 1);
+        ssize_t n = send(gate, "g", 1, MSG_NOSIGNAL);
         (void) n;
         close(gate);
     }
