@@ -59,8 +59,6 @@ struct datapath {
     /* Per-slice fair scheduling (dp_set_slice_sched()), or NULL. */
     struct slice_sched *sched;
     size_t sched_budget;                    /* Frames per dp_run_once(). */
-    struct packet_batch *rx;                /* One per port, when sched. */
-    size_t n_rx;
 
     uint64_t now_ms;                        /* Read once per batch. */
     uint64_t next_expire_ms, next_link_poll_ms;

@@ -52,7 +52,6 @@ dp_destroy(struct datapath *dp)
     free(dp->list);
     free(dp->dirty);
     free(dp->clones);
-    free(dp->rx);
     free(dp);
 }
 
@@ -535,28 +534,30 @@ run_sliced(struct datapath *dp)
 {
     size_t n = dp->n_ports;
     int total = 0;
-    if (dp->n_rx < n) {
-        dp->rx = xrealloc(dp->rx, n * sizeof *dp->rx);
-        dp->n_rx = n;
-    }
     for (size_t k = 0; k < n; k++) {
         struct dp_port *p = dp->list[k];
-        struct packet_batch *b = &dp->rx[k];
-        int got = port_recv(p->port, b);
+        struct packet_batch b;
+        int got = port_recv(p->port, &b);
         if (got <= 0) {
-            b->n = 0;
             continue;
         }
         total += got;
         if (UNLIKELY(p->config & (OFPPC_NO_RECV | OFPPC_PORT_DOWN))) {
             p->rx_dropped += (uint64_t) got;
             counter_add(&dp_drop_rx_config, (uint64_t) got);
-            continue;
+        } else {
+            /* Queued frames outlive the ring slots: the scheduler holds
+             * copies (one copy per frame is the price of fairness across
+             * passes). */
+            for (unsigned int i = 0; i < b.n; i++) {
+                struct packet *copy = packet_clone(b.pkts[i]);
+                copy->in_port = p->port_no;
+                if (!slice_sched_enqueue(dp->sched, copy)) {
+                    packet_destroy(copy);               /* Queue full. */
+                }
+            }
         }
-        for (unsigned int i = 0; i < b->n; i++) {
-            b->pkts[i]->in_port = p->port_no;
-            slice_sched_enqueue(dp->sched, b->pkts[i]);   /* Full: dropped. */
-        }
+        port_recv_done(p->port, &b);
     }
     size_t budget = dp->sched_budget ? dp->sched_budget : 64 * MAX(n, (size_t) 1);
     size_t done = 0;
@@ -569,14 +570,10 @@ run_sliced(struct datapath *dp)
             break;
         }
         process_scheduled(dp, &b);
-        done += got;
-    }
-    /* Frames live in the ports' rings only until port_recv_done(). */
-    slice_sched_flush(dp->sched);
-    for (size_t k = 0; k < n; k++) {
-        if (dp->rx[k].n) {
-            port_recv_done(dp->list[k]->port, &dp->rx[k]);
+        for (unsigned int i = 0; i < b.n; i++) {
+            packet_destroy(b.pkts[i]);
         }
+        done += got;
     }
     return total;
 }

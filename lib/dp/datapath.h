@@ -162,13 +162,17 @@ void dp_set_upcall_limit(struct datapath *, uint32_t per_sec, uint32_t burst);
 void dp_set_frag_drop(struct datapath *, bool drop);
 
 /* Per-slice fair scheduling (dp/slice-sched.h).  With a scheduler
- * attached, dp_run_once() receives one batch from every port, queues the
- * frames per slice (by VLAN), and processes at most `budget` frames per
- * call (0: 64 per port) in weighted deficit-round-robin order, so a
- * flooding slice gets only its share of the forwarding work; the frames
- * left over are dropped and counted per slice, and the time spent on each
- * slice's frames is charged to it.  NULL restores the default path.  The
- * caller keeps ownership of the scheduler. */
+ * attached, dp_run_once() receives one batch from every port and queues a
+ * copy of each frame in its slice's bounded queue (by VLAN; a full queue
+ * drops, counted per slice), then forwards at most `budget` queued frames
+ * (0: 64 per port) in weighted deficit-round-robin order.  Frames not
+ * served wait for the next call, so under overload each backlogged slice
+ * gets its weight's share of the forwarding work, and a flooding slice
+ * only overflows its own queue.  The time spent on each slice's frames is
+ * charged to it.  The scheduler must have been created with
+ * packet_destroy-compatible release (queued frames are packet_clone()s).
+ * NULL restores the default path (queued frames stay in the scheduler
+ * until its owner flushes it).  The caller keeps ownership. */
 struct slice_sched;
 void dp_set_slice_sched(struct datapath *, struct slice_sched *, size_t budget);
 struct slice_sched *dp_slice_sched(const struct datapath *);

@@ -59,13 +59,11 @@ slice_sched_flush(struct slice_sched *s)
                 s->release(p, s->aux);
             }
         }
-        q->active = false;
-        q->deficit = 0;
-        q->stats.queued = 0;
+        /* The round-robin order, the turn in progress and the deficits
+         * stay: a slice cut off by the caller's budget resumes where it
+         * stopped at the next dequeue (if it has frames again by then;
+         * otherwise dequeue retires it as idle). */
     }
-    s->n_active = 0;
-    s->active_head = 0;
-    s->turn_started = false;
     s->backlog = 0;
 }
 

@@ -69,7 +69,9 @@ size_t slice_sched_dequeue(struct slice_sched *, struct packet_batch *out,
 /* Packets waiting over all slices. */
 size_t slice_sched_backlog(const struct slice_sched *);
 /* Hands every queued packet to release, counting each as a drop of its
- * slice (a datapath flushes what its per-call budget left unserved). */
+ * slice (a datapath flushes what its per-call budget left unserved).  The
+ * round-robin position and deficits are kept, so shares still converge to
+ * the weights when every call is cut short by a budget. */
 void slice_sched_flush(struct slice_sched *);
 
 void slice_sched_charge_cpu(struct slice_sched *, uint32_t slice, uint64_t ns);

@@ -28,6 +28,14 @@ static struct slice_sched *the_sched;
 static char slice_names[SLICE_SCHED_MAX_SLICES][32];
 static size_t sched_budget;
 
+/* Queued frames are the datapath's copies. */
+static void
+release_frame(struct packet *p, void *aux)
+{
+    (void) aux;
+    packet_destroy(p);
+}
+
 static int
 parse_entry(struct slice_sched *s, const char *arg, char **errp)
 {
@@ -68,7 +76,8 @@ static void
 cmd_map(struct ctl_conn *conn, int argc, const char *argv[], void *p_)
 {
     struct ofproto *p = p_;
-    struct slice_sched *s = the_sched ? the_sched : slice_sched_create(0, 0, NULL, NULL);
+    struct slice_sched *s = the_sched ? the_sched
+                            : slice_sched_create(0, 0, release_frame, NULL);
     char *err = NULL;
 
     slice_sched_clear_map(s);
@@ -97,6 +106,9 @@ cmd_map_clear(struct ctl_conn *conn, int argc, const char *argv[], void *p_)
     (void) argc;
     (void) argv;
     dp_set_slice_sched(p->dp, NULL, 0);
+    if (the_sched) {
+        slice_sched_flush(the_sched);       /* Frees the queued copies. */
+    }
     ctl_reply_ok(conn, NULL);
 }
 

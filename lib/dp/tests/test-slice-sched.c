@@ -242,6 +242,47 @@ test_batch_limit_keeps_turn(void **state)
     slice_sched_destroy(s);
 }
 
+static void
+release_clone(struct packet *p, void *aux)
+{
+    (void) aux;
+    packet_destroy(p);
+}
+
+/* A caller that serves a small budget per pass and flushes the rest (what
+ * the datapath does): shares still follow the weights (1:3). */
+static void
+test_budget_and_flush(void **state)
+{
+    (void) state;
+    struct slice_sched *s = slice_sched_create(64, 0, free_packet, NULL);
+    slice_sched_map_vlan(s, 10, 1);
+    slice_sched_map_vlan(s, 20, 2);
+    slice_sched_set_weight(s, 2, 3);
+    uint64_t sent[3] = { 0 };
+    for (int pass = 0; pass < 5000; pass++) {
+        /* Interleaved arrivals, slice 1 first half the time. */
+        for (int k = 0; k < 32; k++) {
+            int first = (pass + k) % 2 ? 10 : 20;
+            slice_sched_enqueue(s, make_packet(first, 142));
+            slice_sched_enqueue(s, make_packet(first == 10 ? 20 : 10, 142));
+        }
+        struct packet_batch b;
+        packet_batch_init(&b);
+        slice_sched_dequeue(s, &b, 16);
+        for (unsigned i = 0; i < b.n; i++) {
+            sent[b.pkts[i]->slice]++;
+            free_packet(b.pkts[i], NULL);
+        }
+        slice_sched_flush(s);
+    }
+    double share1 = (double) sent[1] / (double) (sent[1] + sent[2]);
+    printf("# budget 16/pass + flush, weights 1:3: slice 1 share %.4f, slice 2 share %.4f\n",
+           share1, 1 - share1);
+    assert_true(share1 > 0.24 && share1 < 0.26);
+    slice_sched_destroy(s);
+}
+
 /* The scheduler inside the datapath: slice 1 floods port 1, slice 2 sends
  * a little on port 2, both forwarded to port 3; the datapath may forward
  * only 32 frames per dp_run_once().  Slice 2 loses nothing. */
@@ -272,7 +313,7 @@ test_datapath_integration(void **state)
         fm.n_actions = 1;
         assert_int_equal(flow_table_apply(dp_flow_table(dp), &fm, &err), 0);
     }
-    struct slice_sched *s = slice_sched_create(64, 0, NULL, NULL);
+    struct slice_sched *s = slice_sched_create(64, 0, release_clone, NULL);
     slice_sched_map_vlan(s, 10, 1);
     slice_sched_map_vlan(s, 20, 2);
     dp_set_slice_sched(dp, s, 32);
@@ -326,6 +367,7 @@ main(void)
         cmocka_unit_test(test_shares_follow_weights),
         cmocka_unit_test(test_flood_cannot_starve),
         cmocka_unit_test(test_batch_limit_keeps_turn),
+        cmocka_unit_test(test_budget_and_flush),
         cmocka_unit_test(test_datapath_integration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
