@@ -12,6 +12,8 @@
 /* Decimal digits each term adds: log10(640320^3 / 12^3 ...) = 14.1816474627... */
 #define DIGITS_PER_TERM 14.181647462725477
 #define GUARD_DIGITS 20
+/* Common factors are removed in nodes of at most this many terms. */
+#define FACTOR_REMOVAL_MAX_TERMS 16384
 
 /* 640320^3 / 24 fits in 64 bits. */
 static const uint64_t C3_OVER_24 = UINT64_C(10939058860032000);
@@ -257,8 +259,15 @@ split(struct splitter *s, size_t depth, uint64_t a, uint64_t b, bool need_p)
     fac_swap(rfq, &r->fq);
     split(s, depth + 1, a, m, true);
 
-    /* Divide g = gcd(P1, Q2) (as far as tracked) out of both. */
-    fac_remove_gcd(&r->fp, rfq, &s->gcd);
+    /* Divide g = gcd(P1, Q2) (as far as tracked) out of both.  Only in the
+     * lower levels: above FACTOR_REMOVAL_MAX_TERMS the exact divisions of
+     * big numbers cost more than the smaller products save (measured), so
+     * factorizations are not even kept there. */
+    bool track = b - a <= FACTOR_REMOVAL_MAX_TERMS;
+    s->gcd.n = 0;
+    if (track) {
+        fac_remove_gcd(&r->fp, rfq, &s->gcd);
+    }
     if (s->gcd.n) {
         fac_product(s->g, &s->gcd, 0, s->gcd.n);
         mpz_divexact(r->p, r->p, s->g);
@@ -270,10 +279,14 @@ split(struct splitter *s, size_t depth, uint64_t a, uint64_t b, bool need_p)
     mpz_mul(rt, r->p, rt);
     mpz_add(l->t, l->t, rt);
     mpz_mul(l->q, r->q, rq);
-    fac_mul(&l->fq, &r->fq, rfq);
+    if (track) {
+        fac_mul(&l->fq, &r->fq, rfq);
+    }
     if (need_p) {
         mpz_mul(l->p, r->p, rp);
-        fac_mul(&l->fp, &r->fp, rfp);
+        if (track) {
+            fac_mul(&l->fp, &r->fp, rfp);
+        }
     }
 }
 
