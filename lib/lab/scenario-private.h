@@ -77,6 +77,6 @@ int scenario_shared(struct scen *);
 int scenario_isolation(struct scen *);
 
 /* report.md, summary.json, summary.csv, the plot (scenario-report.c). */
-void write_report(struct scen *);
+int write_report(struct scen *);   /* 0 or -EIO. */
 
 #endif

@@ -25,7 +25,7 @@
 
 /* ---- report ---- */
 
-void
+int
 write_report(struct scen *s)
 {
     char *md_path = xasprintf("%s/report.md", s->dir);
@@ -35,8 +35,11 @@ write_report(struct scen *s)
     FILE *csv = fopen(csv_path, "w");
     json_t *summary = json_pack("{s:s, s:i, s:b, s:[]}", "scenario", s->name, "rounds",
                                 s->opts->rounds, "quick", s->opts->quick, "platforms");
+    int error = 0;
     if (!md || !csv) {
-        fprintf(stderr, "lab run: cannot write the report in %s\n", s->dir);
+        fprintf(stderr, "lab run: cannot write the report in %s: %s\n", s->dir,
+                strerror(errno));
+        error = -EIO;
         goto out;
     }
     fprintf(md, "# plural lab run %s\n\n", s->name);
@@ -196,14 +199,15 @@ write_report(struct scen *s)
     json_dump_file(summary, sum_path, JSON_INDENT(2));
     printf("lab run %s: report in %s\n", s->name, md_path);
 out:
-    if (md) {
-        fclose(md);
+    if (md && fclose(md)) {
+        error = -EIO;
     }
-    if (csv) {
-        fclose(csv);
+    if (csv && fclose(csv)) {
+        error = -EIO;
     }
     json_decref(summary);
     free(md_path);
     free(csv_path);
     free(sum_path);
+    return error;
 }

@@ -291,9 +291,9 @@ run_one(const struct scenario *sc, const struct lab_scenario_opts *opts, const c
     /* The guests get this `plural` in their initramfs. */
     setenv("PLURAL_BIN", s.plural, 0);
     sc->run(&s);
-    write_report(&s);
+    int report_error = write_report(&s);
     /* The first platform is the reference (native, or the idle data plane). */
-    int status = s.n_results && s.results[0].report ? 0 : 1;
+    int status = s.n_results && s.results[0].report && !report_error ? 0 : 1;
     for (size_t i = 0; i < s.n_results; i++) {
         free(s.results[i].name);
         free(s.results[i].report);

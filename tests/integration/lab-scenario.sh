@@ -10,7 +10,7 @@ require_cmd iperf3 gnuplot python3
 res="$T/results"
 "$PLURAL" lab run cpu --quick --results "$res/cpu" > "$T/cpu.log" 2>&1 || { cat "$T/cpu.log"; fail "lab run cpu"; }
 for f in report.md summary.json summary.csv native.json native.csv container.json cpu.png topology.yml; do
-    [ -s "$res/cpu/$f" ] || fail "cpu: no $f"
+    [ -s "$res/cpu/$f" ] || { cat "$T/cpu.log"; fail "cpu: no $f"; }
 done
 if [ -s "$res/cpu/vm.json" ]; then
     grep -q "Guests ran with accelerator: vm=" "$res/cpu/report.md" || fail "accelerator not reported"
@@ -20,7 +20,7 @@ fi
 
 "$PLURAL" lab run routing --quick --platforms native,container --results "$res/rt" > "$T/rt.log" 2>&1 || { cat "$T/rt.log"; fail "lab run routing"; }
 for f in report.md summary.json native.json container.json routing.png; do
-    [ -s "$res/rt/$f" ] || fail "routing: no $f"
+    [ -s "$res/rt/$f" ] || { cat "$T/rt.log"; ls -la "$res/rt" >&2; fail "routing: no $f"; }
 done
 
 # The report's numbers are the runs' own: recompute each mean from the
