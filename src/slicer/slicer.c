@@ -44,6 +44,10 @@ struct xid_entry {
     enum xid_kind kind;
     uint64_t created_ms;
     struct ofp_aggregate_stats_h agg;
+    /* A FLOW_MOD that added a tracked flow: undone if the switch refuses. */
+    bool added_flow;
+    struct ofp_match_h match;
+    uint16_t priority;
 };
 
 struct tracked_buffer {
@@ -376,7 +380,12 @@ handle_flow_mod(struct slice_conn *sc, const struct ofp_msg *msg,
     bool buffer_used = false;
     for (size_t i = 0; i < n; i++) {
         struct ofp_msg m;
-        ofp_msg_init(&m, OFPT_FLOW_MOD, xid_register(sc->sw, sc, msg->xid, XID_PLAIN)->new_xid);
+        struct xid_entry *x = xid_register(sc->sw, sc, msg->xid, XID_PLAIN);
+        x->added_flow = flow_track_would_add(&sc->flows, out[i].command,
+                                             &out[i].match, out[i].priority);
+        x->match = out[i].match;
+        x->priority = out[i].priority;
+        ofp_msg_init(&m, OFPT_FLOW_MOD, x->new_xid);
         m.flow_mod = out[i];
         m.flow_mod.buffer_id = OFP_NO_BUFFER;
         if (has_buffer && !buffer_used && ofp_match_covers(&out[i].match, &buffered)) {
@@ -910,6 +919,12 @@ sw_on_message(struct of_conn *conn, struct buf *raw, void *aux)
             }
             msg.xid = x->orig_xid;
             x->sc->slice->counters.errors_from_switch++;
+            if (x->added_flow) {
+                /* The flow was not installed after all. */
+                bool wants;
+                flow_track_removed(&x->sc->flows, &x->match, x->priority, &wants);
+                x->added_flow = false;
+            }
             sc_send(x->sc, &msg);
             free(data);
         } else {

@@ -78,27 +78,37 @@ ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 ls.bind(("127.0.0.1", int(sys.argv[1]))); ls.listen(1); ls.settimeout(30)
 s, _ = ls.accept()
 s.sendall(struct.pack("!BBHI", 1, 0, 8, 1))
-def fm(xid, vlan_pcp):
-    m = struct.pack("!IH6s6sHBxHBB2xIIHH", ((1 << 22) - 1) & ~(1 << 20), 0, b"\0"*6, b"\0"*6, 0, vlan_pcp, 0, 0, 0, 0, 0, 0, 0)
-    body = m + struct.pack("!QHHHHIHH", 0, 0, 0, 0, 100, 0xffffffff, 0xffff, 0)
+def fm(xid, vlan_pcp, flags=0):
+    wild = ((1 << 22) - 1) if vlan_pcp is None else ((1 << 22) - 1) & ~(1 << 20)
+    m = struct.pack("!IH6s6sHBxHBB2xIIHH", wild, 0, b"\0"*6, b"\0"*6, 0, vlan_pcp or 0, 0, 0, 0, 0, 0, 0, 0)
+    body = m + struct.pack("!QHHHHIHH", 0, 0, 0, 0, 100, 0xffffffff, 0xffff, flags)
     return struct.pack("!BBHI", 1, 14, 8 + len(body), xid) + body
-for i in range(3):
+buf = b""; errors = []
+def pump(barrier_xid):
+    """Reads until the BARRIER_REPLY barrier_xid, collecting errors."""
+    global buf
+    s.sendall(struct.pack("!BBHI", 1, 18, 8, barrier_xid))
+    end = time.time() + 5
+    while time.time() < end:
+        while len(buf) >= 8 and len(buf) >= struct.unpack("!H", buf[2:4])[0]:
+            n = struct.unpack("!H", buf[2:4])[0]; msg, buf = buf[:n], buf[n:]
+            if msg[1] == 1:
+                errors.append((struct.unpack("!I", msg[4:8])[0],) + struct.unpack("!HH", msg[8:12]))
+            if msg[1] == 19 and struct.unpack("!I", msg[4:8])[0] == barrier_xid:
+                return
+        s.settimeout(max(0.01, end - time.time()))
+        try:
+            buf += s.recv(65536)
+        except socket.timeout:
+            break
+s.sendall(fm(10, 0))
+# Overlaps flow 10 at the same priority with CHECK_OVERLAP: the switch
+# refuses it, and the slicer must not count it against max-flows.
+s.sendall(fm(20, None, flags=2))
+pump(21)
+for i in range(1, 3):
     s.sendall(fm(10 + i, i))
-s.sendall(struct.pack("!BBHI", 1, 18, 8, 99))
-buf = b""; errors = []; end = time.time() + 5
-while time.time() < end:
-    s.settimeout(end - time.time())
-    try:
-        d = s.recv(65536)
-    except socket.timeout:
-        break
-    buf += d
-    while len(buf) >= 8 and len(buf) >= struct.unpack("!H", buf[2:4])[0]:
-        n = struct.unpack("!H", buf[2:4])[0]; msg, buf = buf[:n], buf[n:]
-        if msg[1] == 1:
-            errors.append((struct.unpack("!I", msg[4:8])[0],) + struct.unpack("!HH", msg[8:12]))
-        if msg[1] == 19:
-            end = 0
+pump(99)
 print("errors", errors)
 # Now flood: 200 echo-free barriers; with 20/s most must be dropped.
 for i in range(200):
@@ -122,7 +132,8 @@ lim=$!
 slice set-controller clean "tcp:127.0.0.1:$CPORT2" || fail "set-controller failed"
 wait $lim || fail "limits client failed: $(cat "$T/limits.out")"
 cat "$T/limits.out" >&2
-grep -q "errors \[(12, 3, 0)\]" "$T/limits.out" || fail "third flow not refused with ALL_TABLES_FULL"
+grep -q "errors \[(20, 3, 1), (12, 3, 0)\]" "$T/limits.out" ||
+    fail "expected the switch's OVERLAP for 20 (not counted) and ALL_TABLES_FULL for 12"
 replies=$(sed -n 's/^barrier_replies //p' "$T/limits.out")
 [ "$replies" -ge 5 ] && [ "$replies" -lt 100 ] || fail "rate limit: $replies of 200 barriers answered"
 slice stats clean | grep -q "flow_limit_refused *1" || fail "flow limit not counted"
