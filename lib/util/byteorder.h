@@ -5,17 +5,19 @@
  *   be16_t v = htobe16_t(0x0800);      uint16_t h = be16_to_host(v);
  *   static const be16_t k = BE16_INIT(0x8100);  (usable in initializers)
  *
- * The types are one-member structs, so they have the size and alignment of
- * the plain integer; wire structs that embed them keep their layout. */
+ * The types are one-member packed structs: the size of the plain integer and
+ * an alignment of 1, so a be16_t/be32_t/be64_t pointer may point anywhere in
+ * a message buffer (OpenFlow messages start at any offset of a stream) and
+ * wire structs that embed them keep their layout. */
 #ifndef PLURAL_BYTEORDER_H
 #define PLURAL_BYTEORDER_H 1
 
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef struct { uint16_t raw; } be16_t;
-typedef struct { uint32_t raw; } be32_t;
-typedef struct { uint64_t raw; } be64_t;
+typedef struct __attribute__((packed)) { uint16_t raw; } be16_t;
+typedef struct __attribute__((packed)) { uint32_t raw; } be32_t;
+typedef struct __attribute__((packed)) { uint64_t raw; } be64_t;
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define BE16_RAW(x) ((uint16_t) __builtin_bswap16((uint16_t) (x)))
