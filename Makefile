@@ -1,6 +1,6 @@
 # plural — the README's two commands and a few helpers around meson.
 #   make demo    install what is missing, build, run the demo
-#   make check   install what is missing, build (normal and ASan+UBSan), run every test
+#   make check   install what is missing, build (normal and ASan+UBSan), run every test and the fuzzers (bounded)
 BUILD     ?= build
 ASAN      ?= build-asan
 MESON_OPT ?= -Dwerror=true
@@ -25,11 +25,18 @@ build-asan: deps $(ASAN)/build.ninja
 	meson compile -C $(ASAN)
 
 # Every test, in the normal build, then under AddressSanitizer and
-# UndefinedBehaviorSanitizer (except the suites that only time or need a peer).
+# UndefinedBehaviorSanitizer (except suite no-asan: tests too slow there),
+# then every libFuzzer target for FUZZ_CI_SECONDS each.  All three run even
+# when one fails; the exit status is non-zero if any failed.
+FUZZ_CI_SECONDS ?= 30
 check: build build-asan
-	meson test -C $(BUILD) --print-errorlogs --num-processes 2
+	@rc=0; \
+	meson test -C $(BUILD) --print-errorlogs --num-processes 2 || rc=1; \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  meson test -C $(ASAN) --print-errorlogs --num-processes 2 --no-suite no-asan
+	  meson test -C $(ASAN) --print-errorlogs --num-processes 2 --no-suite no-asan || rc=1; \
+	FUZZ_SECONDS=$(FUZZ_CI_SECONDS) scripts/fuzz || rc=1; \
+	if [ $$rc -ne 0 ]; then echo "make check: FAILED (see the logs above)"; else echo "make check: all passed"; fi; \
+	exit $$rc
 
 check-fast: build
 	meson test -C $(BUILD) --print-errorlogs --suite unit
