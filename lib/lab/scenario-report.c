@@ -25,6 +25,30 @@
 
 /* ---- report ---- */
 
+/* `plural bench numa` reports have no series: their topology and the
+ * seed's NUMA threshold (host memory / cores) as rows. */
+static void
+write_numa(FILE *md, const char *platform, const json_t *rep)
+{
+    const double gib = 1024.0 * 1024 * 1024;
+    size_t i;
+    json_t *node;
+    json_array_foreach(json_object_get(rep, "nodes"), i, node) {
+        fprintf(md, "| %s | NUMA node %lld: CPUs %s, %.2f GiB | | %.2f GiB per core "
+                "(threshold) | | |\n", platform,
+                (long long) json_integer_value(json_object_get(node, "node")),
+                json_string_value(json_object_get(node, "cpus")),
+                json_number_value(json_object_get(node, "mem_total_bytes")) / gib,
+                json_number_value(json_object_get(node, "threshold_bytes")) / gib);
+    }
+    json_t *vm = json_object_get(rep, "largest_node_local_vm");
+    if (vm) {
+        fprintf(md, "| %s | largest node-local VM | | %lld vCPUs, %.2f GiB | | |\n", platform,
+                (long long) json_integer_value(json_object_get(vm, "vcpus")),
+                json_number_value(json_object_get(vm, "memory_bytes")) / gib);
+    }
+}
+
 int
 write_report(struct scen *s)
 {
@@ -74,6 +98,10 @@ write_report(struct scen *s)
         if (!native) {
             native = json_incref(rep);   /* The first measured platform is the reference. */
             ref_name = r->name;
+        }
+        if (json_is_array(json_object_get(rep, "nodes"))) {
+            write_numa(md, r->name, rep);
+            json_object_set(p, "numa", rep);
         }
         json_t *series = json_object_get(rep, "series");
         json_t *out_series = json_array();
