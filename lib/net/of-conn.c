@@ -315,6 +315,12 @@ of_conn_name(const struct of_conn *conn)
     return conn->stream ? stream_name(conn->stream) : "(closed)";
 }
 
+struct stream *
+of_conn_stream(const struct of_conn *conn)
+{
+    return conn->stream;
+}
+
 void
 of_conn_get_stats(const struct of_conn *conn, struct of_conn_stats *stats)
 {

@@ -68,6 +68,10 @@ void of_conn_set_queue_limit(struct of_conn *, size_t bytes);
 size_t of_conn_queued_bytes(const struct of_conn *);
 bool of_conn_is_connected(const struct of_conn *);
 const char *of_conn_name(const struct of_conn *);
+/* The connection's stream (owned by the connection; valid until
+ * of_conn_destroy()), e.g. for the TLS peer's certificate
+ * (stream-ssl.h).  NULL once the stream has been closed. */
+struct stream *of_conn_stream(const struct of_conn *);
 
 struct of_conn_stats {
     uint64_t rx_msgs, tx_msgs;      /* Whole messages received/accepted. */

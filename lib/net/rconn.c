@@ -39,6 +39,7 @@ struct rconn {
     uint64_t timer;             /* Loop timer id for the state deadline. */
 
     uint32_t backoff_ms;        /* 0 until the first failure. */
+    uint32_t backoff_before_connect; /* For rconn_disconnect(). */
     int last_error;
     char last_error_text[128];
     uint64_t connected_since_ms;
@@ -150,6 +151,7 @@ connected(struct rconn *rc)
     of_conn_set_auto_echo(rc->conn, rc->cfg.answer_echo);
     of_conn_set_queue_limit(rc->conn, rc->cfg.queue_limit);
     rc->n_connects++;
+    rc->backoff_before_connect = rc->backoff_ms;
     rc->backoff_ms = 0;
     rc->connected_since_ms = rc->last_rx_ms = clock_now_ms();
     LOG_INFO("%s: connected", rc->target);
@@ -354,7 +356,26 @@ rconn_reconnect(struct rconn *rc)
     start_connect(rc);
 }
 
+void
+rconn_disconnect(struct rconn *rc, int error, const char *reason)
+{
+    if (rc->conn || rc->connecting) {
+        /* A refused peer counts as a failed attempt: keep growing the
+         * back-off instead of restarting it. */
+        if (rc->conn) {
+            rc->backoff_ms = rc->backoff_before_connect;
+        }
+        drop_connection(rc, error, reason);
+    }
+}
+
 bool rconn_is_connected(const struct rconn *rc) { return rc->conn != NULL; }
+
+struct stream *
+rconn_stream(const struct rconn *rc)
+{
+    return rc->conn ? of_conn_stream(rc->conn) : NULL;
+}
 enum rconn_state rconn_get_state(const struct rconn *rc) { return rc->state; }
 const char *rconn_target(const struct rconn *rc) { return rc->target; }
 

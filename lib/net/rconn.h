@@ -78,7 +78,18 @@ int rconn_send(struct rconn *, struct buf *msg);
  * the back-off. */
 void rconn_reconnect(struct rconn *);
 
+/* Drops the current connection (if any) as a failure: on_disconnected is
+ * called with `error`, the back-off grows as after a failed attempt and
+ * the next attempt waits for it.  For an owner that refuses the peer it
+ * reached (e.g. the wrong certificate identity); may be called from the
+ * rconn's own callbacks.  `reason` (may be NULL) is the status text. */
+void rconn_disconnect(struct rconn *, int error, const char *reason);
+
 bool rconn_is_connected(const struct rconn *);
+/* The connected stream (valid while connected: until the next
+ * disconnection or rconn_destroy()), e.g. for the TLS peer's certificate
+ * (stream-ssl.h); NULL when not connected. */
+struct stream *rconn_stream(const struct rconn *);
 enum rconn_state rconn_get_state(const struct rconn *);
 const char *rconn_state_name(enum rconn_state);
 const char *rconn_target(const struct rconn *);

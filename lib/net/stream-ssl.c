@@ -330,6 +330,36 @@ ssl_close(struct stream *s_)
     free(s);
 }
 
+X509 *
+stream_ssl_peer_certificate(const struct stream *stream, int *errorp)
+{
+    if (stream->class != &ssl_stream_class) {
+        *errorp = -ENOTSUP;
+        return NULL;
+    }
+    const struct ssl_stream *s = ssl_stream_cast(stream);
+    if (s->tcp_connecting || !SSL_is_init_finished(s->ssl)) {
+        *errorp = -EAGAIN;
+        return NULL;
+    }
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    X509 *cert = SSL_get1_peer_certificate(s->ssl);
+#else
+    X509 *cert = SSL_get_peer_certificate(s->ssl);
+#endif
+    if (!cert) {
+        *errorp = -ENOTCONN;
+        return NULL;
+    }
+    if (SSL_get_verify_result(s->ssl) != X509_V_OK) {
+        X509_free(cert);
+        *errorp = -EACCES;
+        return NULL;
+    }
+    *errorp = 0;
+    return cert;
+}
+
 const struct stream_class ssl_stream_class = {
     "ssl", verify_ssl, ssl_open, ssl_connect, ssl_recv, ssl_send,
     ssl_wanted_events, ssl_close,

@@ -25,6 +25,9 @@
 #define PLURAL_NET_STREAM_SSL_H 1
 
 #include <stdbool.h>
+#include <openssl/x509.h>
+
+struct stream;
 
 /* Loads the PEM private key, certificate (chain) and CA certificate.
  * Returns 0, or -ENOENT/-EACCES (unreadable file), -EINVAL (not PEM, or the
@@ -36,5 +39,14 @@ int stream_ssl_configure(const char *private_key_file,
 bool stream_ssl_is_configured(void);
 /* Forgets the configuration (open streams keep theirs). */
 void stream_ssl_unconfigure(void);
+
+/* The certificate the peer of a TLS stream (opened "ssl:" or accepted on
+ * "pssl:") presented, once the handshake is done and the certificate
+ * verified against the CA: a new reference, which the caller X509_free()s.
+ * Otherwise NULL with *errorp = -ENOTSUP (not a TLS stream), -EAGAIN
+ * (handshake not finished: see stream_connect()), -ENOTCONN (no peer
+ * certificate), -EACCES (it did not verify).  Does no I/O.  What the
+ * certificate says (CN, slice) is lib/pki's business (pki/peer-identity.h). */
+X509 *stream_ssl_peer_certificate(const struct stream *, int *errorp);
 
 #endif

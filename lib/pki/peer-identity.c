@@ -4,31 +4,27 @@
 #include <errno.h>
 #include <string.h>
 
-#include "net/stream-provider.h"
+#include "net/stream-ssl.h"
 #include "net/stream.h"
-
-/* The head of lib/net/stream-ssl.c's `struct ssl_stream` (see the note in
- * peer-identity.h). */
-struct ssl_stream_head {
-    struct stream up;
-    SSL_CTX *ctx;
-    SSL *ssl;
-};
 
 int
 pki_stream_peer_identity(struct stream *stream, struct pki_identity *id)
 {
     memset(id, 0, sizeof *id);
-    if (stream->class != &ssl_stream_class) {
-        return -ENOTSUP;
+    int error;
+    X509 *cert = stream_ssl_peer_certificate(stream, &error);
+    if (!cert && error == -EAGAIN) {
+        /* Drive the handshake as far as it goes without blocking. */
+        error = stream_connect(stream);
+        if (error) {
+            return error == -EAGAIN ? -EAGAIN : -ENOTCONN;
+        }
+        cert = stream_ssl_peer_certificate(stream, &error);
     }
-    int error = stream_connect(stream);
-    if (error) {
-        return error == -EAGAIN ? -EAGAIN : -ENOTCONN;
+    if (!cert) {
+        return error;
     }
-    const struct ssl_stream_head *s = CONTAINER_OF(stream,
-                                                   struct ssl_stream_head, up);
-    BUG_ON(!s->ssl || SSL_get_fd(s->ssl) != stream_fd(stream)
-           || SSL_get_SSL_CTX(s->ssl) != s->ctx);
-    return pki_identity_from_ssl(s->ssl, id);
+    error = pki_identity_from_x509(cert, id);
+    X509_free(cert);
+    return error;
 }

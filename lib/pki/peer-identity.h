@@ -8,22 +8,17 @@
  * slice).
  *
  * Call it once stream_connect() has returned 0 (the handshake is done).  A
- * daemon that hands the stream to of_conn_create() keeps its own pointer
- * to the stream (valid until of_conn_destroy()) and may call this from the
- * first on_message callback, or poll stream_connect() itself.
+ * daemon gets the stream of a connection with of_conn_stream() or, for a
+ * reconnecting one, rconn_stream() (from its on_connected callback, as
+ * plural-slicer does), or polls stream_connect() itself.
  *
  * Returns 0 with *id filled, -EAGAIN (handshake not finished), -ENOTSUP
  * (not a TLS stream: "tcp:", "unix:" peers have no identity), -ENOTCONN
  * (no peer certificate), -EACCES (the certificate did not verify), -EINVAL
  * (no valid CN or slice in it).
  *
- * Implementation note: lib/net does not (yet) export a stream's SSL
- * object, so peer-identity.c mirrors the head of stream-ssl.c's private
- * `struct ssl_stream` and checks the mirror at run time (the SSL's fd must
- * be the stream's fd); lib/pki's test-peer-identity runs it over a real TLS
- * connection so a layout change in stream-ssl.c fails that test.  When
- * lib/net gets an accessor for the SSL or peer certificate, only
- * peer-identity.c changes.
+ * The certificate comes from lib/net (stream_ssl_peer_certificate()), which
+ * returns it only once the handshake verified it against the CA.
  *
  * Thread-safety: the stream's thread. */
 #ifndef PLURAL_PKI_PEER_IDENTITY_H

@@ -289,13 +289,20 @@ cmd_show(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
     buf_printf(&out, "  switches:\n");
     for (size_t k = 0; k < json_array_size(sws); k++) {
         json_t *sw = json_array_get(sws, k);
-        buf_printf(&out, "    dpid %s: controller %s %s, flows %"JSON_INTEGER_FORMAT
+        const char *cn = json_string_value(json_object_get(sw, "controller_cn"));
+        buf_printf(&out, "    dpid %s: controller %s %s%s%s%s, flows %"JSON_INTEGER_FORMAT
                    ", buffers %"JSON_INTEGER_FORMAT"\n",
                    json_string_value(json_object_get(sw, "dpid")),
                    json_string_value(json_object_get(sw, "controller")),
                    json_is_true(json_object_get(sw, "connected")) ? "connected" : "not connected",
+                   cn && *cn ? " (certificate cn=" : "", cn && *cn ? cn : "",
+                   cn && *cn ? ")" : "",
                    json_integer_value(json_object_get(sw, "flows")),
                    json_integer_value(json_object_get(sw, "buffers")));
+    }
+    const char *refusal = json_string_value(json_object_get(j, "last_refusal"));
+    if (refusal) {
+        buf_printf(&out, "  last refused controller: %s\n", refusal);
     }
     json_t *c = json_object_get(j, "counters");
     const char *key;

@@ -12,6 +12,7 @@
 #include "net/rconn.h"
 #include "net/stream.h"
 #include "ofp/ofp-msgs.h"
+#include "pki/peer-identity.h"
 #include "slice/flow-track.h"
 #include "slice/rewrite.h"
 #include "util/buf.h"
@@ -66,6 +67,7 @@ struct slice_conn {
     size_t n_buffers;
     uint16_t config_flags;
     uint16_t miss_send_len;
+    char peer_cn[PKI_NAME_MAX + 1]; /* TLS controller's CN, "" if none. */
 };
 
 struct sw {
@@ -294,16 +296,56 @@ slice_conn_destroy(struct slice_conn *sc)
     }
 }
 
+/* The slice <-> certificate binding.  Over TLS the controller's
+ * certificate (already verified against the CA by the handshake) must name
+ * this slice (pki/identity.h: SAN URI urn:plural:slice:NAME or OU):
+ * otherwise the controller is refused, logged as a peer fault, counted and
+ * disconnected (the rconn retries with back-off).  tcp: and unix:
+ * controllers carry no identity and are not checked.  Returns false if
+ * the connection was refused. */
+static bool
+sc_check_identity(struct slice_conn *sc, struct rconn *rc)
+{
+    struct slice *slice = sc->slice;
+    struct stream *stream = rconn_stream(rc);
+    struct pki_identity id;
+    int error = stream ? pki_stream_peer_identity(stream, &id) : -ENOTCONN;
+
+    sc->peer_cn[0] = '\0';
+    if (error == -ENOTSUP) {
+        return true;
+    }
+    if (!error && !strcmp(id.slice, slice->def->name)) {
+        memcpy(sc->peer_cn, id.cn, sizeof sc->peer_cn);
+        return true;
+    }
+    char *why = error ? xasprintf("no valid certificate identity (%s)", strerror(-error))
+                : id.slice[0] ? xasprintf("certificate cn=%s is for slice %s", id.cn, id.slice)
+                : xasprintf("certificate cn=%s names no slice", id.cn);
+    LOG_PEER("slice %s: controller %s refused for switch %016"PRIx64": %s",
+             slice->def->name, rconn_target(rc), sc->sw->dpid, why);
+    slice->counters.identity_refused++;
+    free(slice->last_refusal);
+    slice->last_refusal = xasprintf("%s: %s", rconn_target(rc), why);
+    free(why);
+    rconn_disconnect(rc, -EACCES, "certificate is not this slice's");
+    return false;
+}
+
 static void
 sc_on_connected(struct rconn *rc, void *aux)
 {
     struct slice_conn *sc = aux;
     struct ofp_msg hello;
     /* May run inside rconn_create(), before sc->rconn is set: use rc. */
+    if (!sc_check_identity(sc, rc)) {
+        return;
+    }
     ofp_make_hello(&hello, 0);
     send_msg_to(rc, &hello);
-    LOG_INFO("slice %s: controller %s connected for switch %016"PRIx64,
-             sc->slice->def->name, sc->slice->def->controller, sc->sw->dpid);
+    LOG_INFO("slice %s: controller %s connected for switch %016"PRIx64"%s%s",
+             sc->slice->def->name, sc->slice->def->controller, sc->sw->dpid,
+             sc->peer_cn[0] ? ", certificate cn=" : "", sc->peer_cn);
 }
 
 /* FEATURES_REPLY as the slice sees it: only its ports. */
@@ -615,6 +657,7 @@ sc_on_disconnected(struct rconn *rc, int error, void *aux)
     sc->n_buffers = 0;
     sc->miss_send_len = 128;
     sc->config_flags = 0;
+    sc->peer_cn[0] = '\0';
 }
 
 static const struct rconn_callbacks slice_conn_cbs = {
@@ -1038,6 +1081,7 @@ slice_destroy(struct slice *slice)
 {
     if (slice) {
         slice_def_destroy(slice->def);
+        free(slice->last_refusal);
         free(slice);
     }
 }
@@ -1188,6 +1232,7 @@ slicer_set_controller(struct slicer *s, const char *name, const char *target,
             struct slice_conn *sc = sw->conns[idx];
             rconn_destroy(sc->rconn);
             sc->n_buffers = 0;
+            sc->peer_cn[0] = '\0';
             sc->rconn = open_rconn(sc);
         }
     }
@@ -1229,7 +1274,7 @@ slicer_update_slice(struct slicer *s, struct slice_def *def, char **errp)
 static json_t *
 counters_to_json(const struct slice_counters *c)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
         "rx_msgs", (json_int_t) c->rx_msgs,
         "flow_mods", (json_int_t) c->flow_mods,
         "flow_mods_sent", (json_int_t) c->flow_mods_sent,
@@ -1245,7 +1290,8 @@ counters_to_json(const struct slice_counters *c)
         "unbuffered", (json_int_t) c->unbuffered,
         "buffer_refused", (json_int_t) c->buffer_refused,
         "other_refused", (json_int_t) c->other_refused,
-        "errors_from_switch", (json_int_t) c->errors_from_switch);
+        "errors_from_switch", (json_int_t) c->errors_from_switch,
+        "identity_refused", (json_int_t) c->identity_refused);
 }
 
 json_t *
@@ -1254,6 +1300,9 @@ slicer_slice_to_json(const struct slicer *s, const struct slice *slice,
 {
     json_t *j = slice_def_to_json(slice->def);
     json_object_set_new(j, "counters", counters_to_json(&slice->counters));
+    if (slice->last_refusal) {
+        json_object_set_new(j, "last_refusal", json_string(slice->last_refusal));
+    }
     if (with_switches) {
         size_t idx = slice_index(s, slice);
         json_t *sws = json_array();
@@ -1265,10 +1314,11 @@ slicer_slice_to_json(const struct slicer *s, const struct slice *slice,
             struct slice_conn *sc = sw->conns[idx];
             char dpid[24];
             snprintf(dpid, sizeof dpid, "%016"PRIx64, sw->dpid);
-            json_array_append_new(sws, json_pack("{s:s, s:s, s:b, s:I, s:I}",
+            json_array_append_new(sws, json_pack("{s:s, s:s, s:b, s:s, s:I, s:I}",
                 "dpid", dpid,
                 "controller", sc->rconn ? rconn_target(sc->rconn) : "",
                 "connected", sc->rconn && rconn_is_connected(sc->rconn),
+                "controller_cn", sc->peer_cn,
                 "flows", (json_int_t) flow_track_count(&sc->flows),
                 "buffers", (json_int_t) sc->n_buffers));
         }

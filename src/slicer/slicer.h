@@ -61,12 +61,16 @@ struct slice_counters {
     uint64_t buffer_refused;        /* Foreign or unknown buffer_id. */
     uint64_t other_refused;         /* Vendor, port_mod, bad stats port. */
     uint64_t errors_from_switch;    /* Forwarded OFPT_ERRORs. */
+    uint64_t identity_refused;      /* TLS controller whose certificate is
+                                     * not this slice's (disconnected). */
 };
 
 struct slice {
     struct slice_def *def;
     struct token_bucket bucket;
     struct slice_counters counters;
+    char *last_refusal;         /* Why the last controller was refused
+                                 * (identity binding), or NULL. */
 };
 
 int slicer_create(struct loop *, const struct slicer_options *,
