@@ -177,6 +177,24 @@ slice_def_vlans(const struct slice_def *s, uint64_t dpid, uint16_t *out,
     return n;
 }
 
+char *
+slice_def_map_entry(const struct slice_def *s, uint32_t id, uint64_t dpid)
+{
+    uint16_t vlans[4096];
+    size_t n = slice_def_vlans(s, dpid, vlans, ARRAY_SIZE(vlans));
+    if (!n) {
+        return NULL;
+    }
+    struct buf b = BUF_EMPTY;
+    buf_printf(&b, "%"PRIu32":%s:%"PRIu32":", id, s->name, s->weight);
+    for (size_t i = 0; i < n; i++) {
+        buf_printf(&b, "%s%u", i ? "," : "", vlans[i]);
+    }
+    char *entry = xstrdup(buf_cstr(&b));
+    buf_uninit(&b);
+    return entry;
+}
+
 /* ---- Entries. ---- */
 
 static int

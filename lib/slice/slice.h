@@ -70,6 +70,11 @@ int slice_def_del_entry(struct slice_def *, size_t i);
  * returns how many were found (may exceed max; only max are written). */
 size_t slice_def_vlans(const struct slice_def *, uint64_t dpid,
                        uint16_t *out, size_t max);
+/* The slice's entry in plural-switchd's `slice/map` command:
+ * "ID:NAME:WEIGHT:VLAN[,VLAN...]" with the VIDs of slice_def_vlans(dpid),
+ * or NULL if the slice has none (nothing for the data plane to map).
+ * Heap string. */
+char *slice_def_map_entry(const struct slice_def *, uint32_t id, uint64_t dpid);
 
 /* JSON.  from_json returns 0 or -EINVAL with *errp (heap). */
 json_t *slice_def_to_json(const struct slice_def *);

@@ -15,6 +15,7 @@
 static const char *const commands[] = {
     "add", "del", "list", "show", "set", "set-controller", "stats",
     "flowspace-add", "flowspace-del", "switches", "vlan-map", "push-map",
+    "map-status",
 };
 
 static void
@@ -40,6 +41,9 @@ usage(FILE *out)
 "  vlan-map                            VLAN -> slice map for the data plane\n"
 "  push-map                            send that map to plural-switchd (--switch-ctl):\n"
 "                                      its per-slice fair scheduler starts\n"
+"  map-status                          the slicer's automatic pushes of that map\n"
+"                                      (plural-slicer --switch-ctl): target,\n"
+"                                      in sync or not, last result\n"
 "With --switch-ctl PATH, stats also shows plural-switchd's per-slice data-plane\n"
 "counters (packets, bytes, drops, CPU time share).\n"
 "\n"

@@ -39,6 +39,11 @@ usage(FILE *out)
 "                        state file does not exist yet)\n"
 "  --state FILE          slices saved after every change and reloaded at start\n"
 "  --ctl PATH            control socket for `plural slice --ctl PATH ...`\n"
+"  --switch-ctl [DPID=]PATH   plural-switchd's control socket: the slice map\n"
+"                        (VLAN -> slice, weights) is pushed there at start-up,\n"
+"                        after every change of the slices and when the switch\n"
+"                        connects; with DPID= only that switch's entries\n"
+"                        (repeatable: one per switch)\n"
 "  --probe-interval MS   echo keepalive towards controllers (default 5000, 0 off)\n"
 "  --log-level [MODULE:]LEVEL   err, warn, info, dbg (repeatable)\n"
 "  --log-file FILE       log there instead of stderr\n"
@@ -75,12 +80,13 @@ int
 main(int argc, char *argv[])
 {
     enum { OPT_PROBE = 256, OPT_LOG_LEVEL, OPT_LOG_FILE, OPT_STATE,
-           OPT_TLS_KEY, OPT_TLS_CERT, OPT_TLS_CA };
+           OPT_TLS_KEY, OPT_TLS_CERT, OPT_TLS_CA, OPT_SWITCH_CTL };
     static const struct option long_options[] = {
         { "listen", required_argument, NULL, 'l' },
         { "config", required_argument, NULL, 'c' },
         { "state", required_argument, NULL, OPT_STATE },
         { "ctl", required_argument, NULL, 's' },
+        { "switch-ctl", required_argument, NULL, OPT_SWITCH_CTL },
         { "probe-interval", required_argument, NULL, OPT_PROBE },
         { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
         { "log-file", required_argument, NULL, OPT_LOG_FILE },
@@ -93,6 +99,7 @@ main(int argc, char *argv[])
     };
     struct slicer_options opts = { .probe_interval_ms = 5000 };
     const char **listen = xcalloc((size_t) argc, sizeof *listen);
+    const char **switch_ctl = xcalloc((size_t) argc, sizeof *switch_ctl);
     const char *tls_key = NULL, *tls_cert = NULL, *tls_ca = NULL;
     uint64_t v;
     int c;
@@ -104,10 +111,12 @@ main(int argc, char *argv[])
         case 'c': opts.config = optarg; break;
         case OPT_STATE: opts.state = optarg; break;
         case 's': opts.ctl_path = optarg; break;
+        case OPT_SWITCH_CTL: switch_ctl[opts.n_switch_ctl++] = optarg; break;
         case OPT_PROBE:
             if (str_to_u64(optarg, 0, 3600000, &v)) {
                 fprintf(stderr, "plural-slicer: bad --probe-interval \"%s\" (0-3600000 ms)\n", optarg);
                 free(listen);
+                free(switch_ctl);
                 return 2;
             }
             opts.probe_interval_ms = (uint32_t) v;
@@ -116,6 +125,7 @@ main(int argc, char *argv[])
             if (set_log_level(optarg)) {
                 fprintf(stderr, "plural-slicer: bad --log-level \"%s\" ([MODULE:]err|warn|info|dbg)\n", optarg);
                 free(listen);
+                free(switch_ctl);
                 return 2;
             }
             break;
@@ -123,43 +133,50 @@ main(int argc, char *argv[])
             if (log_set_file(optarg)) {
                 fprintf(stderr, "plural-slicer: cannot open log file %s\n", optarg);
                 free(listen);
+                free(switch_ctl);
                 return 1;
             }
             break;
         case OPT_TLS_KEY: tls_key = optarg; break;
         case OPT_TLS_CERT: tls_cert = optarg; break;
         case OPT_TLS_CA: tls_ca = optarg; break;
-        case 'h': usage(stdout); free(listen); return 0;
-        case 'V': printf("plural-slicer %s\n", PLURAL_VERSION); free(listen); return 0;
+        case 'h': usage(stdout); free(listen); free(switch_ctl); return 0;
+        case 'V': printf("plural-slicer %s\n", PLURAL_VERSION); free(listen); free(switch_ctl); return 0;
         default:
             fprintf(stderr, "plural-slicer: see --help\n");
             free(listen);
+            free(switch_ctl);
             return 2;
         }
     }
     if (optind < argc) {
         fprintf(stderr, "plural-slicer: unexpected argument \"%s\" (see --help)\n", argv[optind]);
         free(listen);
+        free(switch_ctl);
         return 2;
     }
     if (!opts.n_listen) {
         fprintf(stderr, "plural-slicer: give at least one --listen PSTREAM\n");
         free(listen);
+        free(switch_ctl);
         return 2;
     }
     opts.listen = listen;
+    opts.switch_ctl = switch_ctl;
     if (tls_key || tls_cert || tls_ca) {
         char *tls_err = NULL;
         if (!tls_key || !tls_cert || !tls_ca) {
             fprintf(stderr, "plural-slicer: TLS needs all of --private-key, "
                             "--certificate and --ca-cert\n");
             free(listen);
+            free(switch_ctl);
             return 2;
         }
         if (stream_ssl_configure(tls_key, tls_cert, tls_ca, &tls_err)) {
             fprintf(stderr, "plural-slicer: %s\n", tls_err);
             free(tls_err);
             free(listen);
+            free(switch_ctl);
             return 1;
         }
     }
@@ -173,6 +190,7 @@ main(int argc, char *argv[])
         free(err);
         loop_destroy(main_loop);
         free(listen);
+        free(switch_ctl);
         return 1;
     }
     signal(SIGTERM, on_signal);
@@ -186,5 +204,6 @@ main(int argc, char *argv[])
     slicer_destroy(slicer);
     loop_destroy(main_loop);
     free(listen);
+    free(switch_ctl);
     return 0;
 }

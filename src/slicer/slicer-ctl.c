@@ -13,6 +13,7 @@
  *   slice/stats [NAME]                 counters (JSON with --json)
  *   slice/switches                     connected switches
  *   slice/vlan-map                     the VLAN -> slice map for the data plane
+ *   slice/map-status                   automatic map pushes (--switch-ctl)
  *
  * KEYs: ports=all|1,2,3  flowspace=ENTRY (repeatable; replaces the whole
  * flowspace in slice/set)  max-flows=N  rate=N  burst=N  max-buffers=N
@@ -417,6 +418,39 @@ cmd_vlan_map(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
     buf_uninit(&out);
 }
 
+static void
+cmd_map_status(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
+{
+    json_t *a = slicer_map_status_to_json(aux);
+    (void) argc;
+    (void) argv;
+    if (ctl_conn_wants_json(conn)) {
+        ctl_reply_json(conn, a);
+        return;
+    }
+    struct buf out = BUF_EMPTY;
+    if (!json_array_size(a)) {
+        buf_printf(&out, "no --switch-ctl: the map is pushed only by hand (push-map)\n");
+    }
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        json_t *t = json_array_get(a, i);
+        const char *map = json_string_value(json_object_get(t, "map"));
+        buf_printf(&out, "%s (dpid %s): %s, %s, %"JSON_INTEGER_FORMAT" pushes, "
+                   "%"JSON_INTEGER_FORMAT" failures, last: %s\n  map: %s\n",
+                   json_string_value(json_object_get(t, "target")),
+                   json_string_value(json_object_get(t, "dpid")),
+                   json_string_value(json_object_get(t, "state")),
+                   json_is_true(json_object_get(t, "in_sync")) ? "in sync" : "not in sync",
+                   json_integer_value(json_object_get(t, "pushes")),
+                   json_integer_value(json_object_get(t, "failures")),
+                   json_string_value(json_object_get(t, "last_result")),
+                   *map ? map : "(no VLAN: scheduler off)");
+    }
+    json_decref(a);
+    ctl_reply_ok(conn, buf_cstr(&out));
+    buf_uninit(&out);
+}
+
 int
 slicer_ctl_start(struct slicer *s, struct loop *loop, const char *path, char **errp)
 {
@@ -442,6 +476,7 @@ slicer_ctl_start(struct slicer *s, struct loop *loop, const char *path, char **e
         { "slice/stats", 0, 1, cmd_stats, "[NAME]" },
         { "slice/switches", 0, 0, cmd_switches, "" },
         { "slice/vlan-map", 0, 0, cmd_vlan_map, "" },
+        { "slice/map-status", 0, 0, cmd_map_status, "" },
     };
     for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
         ctl_server_register(server, cmds[i].name, cmds[i].min, cmds[i].max,

@@ -1,5 +1,6 @@
 /* slicer — the proxy core; see slicer.h. */
 #include "slicer.h"
+#include "slicer-map.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -92,7 +93,7 @@ struct slicer {
     struct sw **sws;
     size_t n_sws;
     char *state_path;
-    char *switch_ctl;
+    struct map_pusher *map;     /* NULL without --switch-ctl. */
     uint32_t probe_interval_ms;
     uint64_t housekeeping_timer;
     void *ctl;                  /* struct ctl_server (slicer-ctl.c). */
@@ -720,6 +721,8 @@ sw_ready(struct sw *sw, const struct ofp_msg *msg)
     for (size_t i = 0; i < s->n_slices; i++) {
         sw->conns[i] = slice_conn_create(sw, s->slices[i]);
     }
+    /* A switch that (re)connects may have restarted without its map. */
+    map_pusher_switch_ready(s->map, sw->dpid);
 }
 
 static void
@@ -1109,15 +1112,18 @@ slicer_slice_at(const struct slicer *s, size_t i)
     return i < s->n_slices ? s->slices[i] : NULL;
 }
 
-const char *
-slicer_switch_ctl(const struct slicer *s)
+json_t *
+slicer_map_status_to_json(const struct slicer *s)
 {
-    return s->switch_ctl;
+    return map_pusher_to_json(s->map);
 }
 
+/* After every change of the slices: the state file, and the data-plane
+ * map where it changed. */
 static int
 save(const struct slicer *s, char **errp)
 {
+    map_pusher_changed(s->map);
     return s->state_path ? slicer_state_save(s, s->state_path, errp) : 0;
 }
 
@@ -1377,7 +1383,6 @@ slicer_create(struct loop *loop, const struct slicer_options *o,
     s->loop = loop;
     s->probe_interval_ms = o->probe_interval_ms;
     s->state_path = o->state ? xstrdup(o->state) : NULL;
-    s->switch_ctl = o->switch_ctl ? xstrdup(o->switch_ctl) : NULL;
     *sp = NULL;
 
     /* The state file (the last run's slices) wins over the config file. */
@@ -1427,6 +1432,13 @@ slicer_create(struct loop *loop, const struct slicer_options *o,
     if (error) {
         goto fail;
     }
+    if (o->n_switch_ctl) {
+        error = map_pusher_create(loop, s, o->switch_ctl, o->n_switch_ctl, &s->map, errp);
+        if (error) {
+            goto fail;
+        }
+        map_pusher_push_all(s->map);
+    }
     s->housekeeping_timer = loop_add_timer(loop, HOUSEKEEPING_MS, housekeeping, s);
     for (size_t i = 0; i < n_defs; i++) {
         slice_def_destroy(defs[i]);
@@ -1457,6 +1469,8 @@ slicer_destroy(struct slicer *s)
         return;
     }
     slicer_ctl_stop(s);
+    map_pusher_destroy(s->map);
+    s->map = NULL;
     loop_cancel_timer(s->loop, s->housekeeping_timer);
     while (s->n_sws) {
         sw_remove(s->sws[0]);
@@ -1472,7 +1486,6 @@ slicer_destroy(struct slicer *s)
     }
     free(s->slices);
     free(s->state_path);
-    free(s->switch_ctl);
     free(s);
 }
 

@@ -37,8 +37,10 @@ struct slicer_options {
     const char *config;         /* Initial slices (JSON), if no state file. */
     const char *state;          /* State file (JSON), may be NULL. */
     const char *ctl_path;       /* Control socket, may be NULL. */
-    const char *switch_ctl;     /* plural-switchd control socket for the
-                                 * slice map and data-plane stats, or NULL. */
+    const char *const *switch_ctl; /* "PATH" or "DPID=PATH": plural-switchd
+                                 * control sockets that get the slice map
+                                 * automatically (slicer-map.h). */
+    size_t n_switch_ctl;
     uint32_t probe_interval_ms; /* Echo keepalive towards controllers. */
 };
 
@@ -109,7 +111,8 @@ int slicer_state_load(const char *path, struct slice_def ***defs,
 int slicer_ctl_start(struct slicer *, struct loop *, const char *path,
                      char **errp);
 void slicer_ctl_stop(struct slicer *);
-const char *slicer_switch_ctl(const struct slicer *);
+/* The automatic map pushes (slicer-map.h), for slice/map-status. */
+json_t *slicer_map_status_to_json(const struct slicer *);
 /* Where slicer-ctl.c keeps its server. */
 void *slicer_ctl_handle(struct slicer *);
 void slicer_set_ctl_handle(struct slicer *, void *);

@@ -481,6 +481,32 @@ test_random_flow_mods_stay_inside(void **state)
     slice_def_destroy(s);
 }
 
+/* plural-switchd's slice/map entries, per switch or for all. */
+static void
+test_map_entry(void **state)
+{
+    (void) state;
+    const char *entries[] = { "dpid=any dl_vlan=20-21", "dpid=0x2 perms=r dl_vlan=30",
+                              "dpid=any ip", NULL };
+    struct slice_def *s = make_slice("clean", "all", entries);
+    s->weight = 3;
+    char *e = slice_def_map_entry(s, 2, FS_DPID_ANY);
+    assert_string_equal(e, "2:clean:3:20,21,30");
+    free(e);
+    e = slice_def_map_entry(s, 2, 0x1);
+    assert_string_equal(e, "2:clean:3:20,21");
+    free(e);
+    e = slice_def_map_entry(s, 5, 0x2);
+    assert_string_equal(e, "5:clean:3:20,21,30");
+    free(e);
+    slice_def_destroy(s);
+
+    const char *no_vlan[] = { "dl_vlan=0xffff", "tcp", NULL };
+    s = make_slice("untagged", "all", no_vlan);
+    assert_null(slice_def_map_entry(s, 1, FS_DPID_ANY));
+    slice_def_destroy(s);
+}
+
 int
 main(void)
 {
@@ -493,6 +519,7 @@ main(void)
         cmocka_unit_test(test_lldp),
         cmocka_unit_test(test_flow_track),
         cmocka_unit_test(test_random_flow_mods_stay_inside),
+        cmocka_unit_test(test_map_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
