@@ -43,11 +43,13 @@ iperf_round(struct scen *s, const struct net_platform *p, unsigned int len, int 
             const char *round_json)
 {
     int rc = 1;
-    for (int attempt = 0; attempt < 5 && rc; attempt++) {
+    for (int attempt = 0; attempt < 8 && rc; attempt++) {
         if (attempt) {
-            fprintf(stderr, "lab run %s: %s: iperf3 round failed (exit %d), retrying\n",
-                    s->name, p->name, rc);
-            sleep(1 + attempt);
+            /* Usually "the server is busy": a short wait is enough. */
+            fprintf(stderr, "lab run %s: %s: iperf3 round failed (exit %d; the server is "
+                    "probably still busy with the previous test), retry %d in %d ms\n",
+                    s->name, p->name, rc, attempt, 500 * attempt);
+            usleep(500 * 1000 * (useconds_t) attempt);
             iperf_server_start(s, p);
         }
         struct args a = { 0 };
@@ -336,22 +338,48 @@ static const char shared_topo[] =
 "  nb: { kind: host, addresses: { eth1: 10.21.2.1/24 },\n"
 "        routes: [ { dst: default, via: 10.21.2.254 } ] }\n"
 "  nr: { kind: linux-router, addresses: { eth1: 10.21.1.254/24, eth2: 10.21.2.254/24 } }\n"
-"%s%s"
+"%s%s%s"
 "links:\n"
 "  - endpoints: [na:eth1, nr:eth1]\n"
 "  - endpoints: [nr:eth2, nb:eth1]\n"
-"%s%s";
+"%s%s%s";
 
+/* Seed design 4b on one plural-switchd shared by two virtual networks,
+ * sliced by plural-slicer by port: "ip" (ports 1-2, ARP and IPv4) routed by
+ * the router app, "clean" (ports 3-4, PLURAL-CS frames, Ethertype 0x88b5)
+ * forwarded by the cleanslate app. */
 static const char shared_plural_nodes[] =
 "  pa: { kind: host, addresses: { eth1: 10.22.1.1/24 },\n"
 "        routes: [ { dst: default, via: 10.22.1.254 } ] }\n"
 "  pb: { kind: host, addresses: { eth1: 10.22.2.1/24 },\n"
 "        routes: [ { dst: default, via: 10.22.2.254 } ] }\n"
-"  sw: { kind: plural-switch, controllers: [prt], fail-mode: secure }\n"
-"  prt: { kind: controller, app: router, config: router-plural.conf }\n";
+"  ca: { kind: host }\n"
+"  cb: { kind: host }\n"
+"  sw: { kind: plural-switch, controllers: [fv], fail-mode: secure }\n"
+"  fv:\n"
+"    kind: slicer\n"
+"    slices:\n"
+"      - { name: ip, controller: prt, ports: [1, 2], flowspace: [arp, ip], weight: 1 }\n"
+"      - { name: clean, controller: pcs, ports: [3, 4], flowspace: [\"dl_type=0x88b5\"],\n"
+"          weight: 1 }\n"
+"  prt: { kind: controller, app: router, config: router-plural.conf }\n"
+"  pcs: { kind: controller, app: cleanslate, config: cleanslate.conf }\n";
 static const char shared_plural_links[] =
 "  - endpoints: [pa:eth1, sw:p1]\n"
-"  - endpoints: [sw:p2, pb:eth1]\n";
+"  - endpoints: [sw:p2, pb:eth1]\n"
+"  - endpoints: [ca:eth1, sw:p3]\n"
+"  - endpoints: [sw:p4, cb:eth1]\n";
+/* Seed design 4a: the virtual router is a guest that forwards itself. */
+static const char shared_vm_nodes[] =
+"  va: { kind: host, addresses: { eth1: 10.24.1.1/24 },\n"
+"        routes: [ { dst: default, via: 10.24.1.254 } ] }\n"
+"  vb: { kind: host, addresses: { eth1: 10.24.2.1/24 },\n"
+"        routes: [ { dst: default, via: 10.24.2.254 } ] }\n"
+"  vr: { kind: vm, vcpus: 1, memory: 512M, nic: virtio,\n"
+"        addresses: { eth0: 10.24.1.254/24, eth1: 10.24.2.254/24 } }\n";
+static const char shared_vm_links[] =
+"  - endpoints: [va:eth1, vr:eth0]\n"
+"  - endpoints: [vr:eth1, vb:eth1]\n";
 static const char shared_ovs_nodes[] =
 "  oa: { kind: host, addresses: { eth1: 10.23.1.1/24 },\n"
 "        routes: [ { dst: default, via: 10.23.1.254 } ] }\n"
@@ -410,50 +438,209 @@ shared_planes(struct scen *s, bool *plural, bool *ovs, char **plural_why, char *
     free(controller);
 }
 
+static void
+write_cleanslate_conf(const struct scen *s)
+{
+    char *path = xasprintf("%s/cleanslate.conf", s->dir);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fprintf(f, "# plural-controller cleanslate app: PLURAL-CS node 1 behind switch port 3,\n"
+                "# node 2 behind port 4 (the slice \"clean\" of plural-slicer).\n"
+                "node 1 port 3\nnode 2 port 4\n");
+        fclose(f);
+    }
+    free(path);
+}
+
 static int
-shared_lab(struct scen *s, const char *prefix, bool plural, bool ovs)
+shared_lab(struct scen *s, const char *prefix, bool plural, bool ovs, bool vm)
 {
     write_router_conf(s, "router-plural.conf", 22, "p1", "p2");
     write_router_conf(s, "router-ovs.conf", 23, "o1", "o2");
+    write_cleanslate_conf(s);
     char *name = lab_name(prefix);
     char *yaml = xasprintf(shared_topo, name, plural ? shared_plural_nodes : "",
-                           ovs ? shared_ovs_nodes : "", plural ? shared_plural_links : "",
-                           ovs ? shared_ovs_links : "");
+                           ovs ? shared_ovs_nodes : "", vm ? shared_vm_nodes : "",
+                           plural ? shared_plural_links : "", ovs ? shared_ovs_links : "",
+                           vm ? shared_vm_links : "");
     int error = lab_start(s, yaml);
     free(yaml);
     free(name);
     return error;
 }
 
+/* plural-cleanslate, next to this program's build or in PATH; NULL if none. */
+static char *
+find_cleanslate(const struct scen *s)
+{
+    if (getenv("PLURAL_CLEANSLATE")) {
+        return xstrdup(getenv("PLURAL_CLEANSLATE"));
+    }
+    char *dir = xstrdup(s->plural);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = '\0';
+    }
+    char *path = xasprintf("%s/../../apps/plural-cleanslate", dir);
+    free(dir);
+    if (!access(path, X_OK)) {
+        return path;
+    }
+    free(path);
+    return have_program("plural-cleanslate") ? xstrdup("plural-cleanslate") : NULL;
+}
+
+/* Traffic through the second virtual network of the shared plural-switchd:
+ * COUNT PLURAL-CS frames from node 1 (ca) to node 2 (cb), forwarded on
+ * Ethernet fields by flows of the cleanslate app.  Adds the result to the
+ * report's notes and summary.json ("cleanslate"). */
+static void
+run_cleanslate(struct scen *s)
+{
+    const int count = s->opts->quick ? 20 : 200;
+    char *bin = find_cleanslate(s);
+    char *out = xasprintf("%s/cleanslate-recv.txt", s->dir);
+    int delivered = 0, attempts = 0, rc = -1;
+    const char *why = NULL;
+    if (!bin) {
+        why = "plural-cleanslate not built";
+    }
+    fprintf(stderr, "lab run %s: plural/clean-slate network: %d PLURAL-CS frames from node 1 "
+            "to node 2 through the same plural-switchd\n", s->name, count);
+    /* The app installs its flows when the slicer connects it; a first try
+     * may come before that, so retry. */
+    for (attempts = 1; bin && attempts <= 5 && rc; attempts++) {
+        struct args r = { 0 };
+        arg_in_node(&r, s, "cb");
+        arg(&r, "%s", bin);
+        arg(&r, "recv");
+        arg(&r, "--dev");
+        arg(&r, "eth1");
+        arg(&r, "--addr");
+        arg(&r, "2");
+        arg(&r, "--count");
+        arg(&r, "%d", count);
+        arg(&r, "--timeout");
+        arg(&r, "5");
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+            int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            int null = open("/dev/null", O_WRONLY);
+            dup2(fd, 1);
+            dup2(null, 2);
+            execvp(r.v[0], r.v);
+            _exit(127);
+        }
+        args_free(&r);
+        usleep(700 * 1000);    /* The receiver's socket is bound. */
+        struct args snd = { 0 };
+        arg_in_node(&snd, s, "ca");
+        arg(&snd, "%s", bin);
+        arg(&snd, "send");
+        arg(&snd, "--dev");
+        arg(&snd, "eth1");
+        arg(&snd, "--from");
+        arg(&snd, "1");
+        arg(&snd, "--to");
+        arg(&snd, "2");
+        arg(&snd, "--count");
+        arg(&snd, "%d", count);
+        arg(&snd, "hello-from-the-clean-slate-network");
+        run_argv(snd.v, "/dev/null");
+        args_free(&snd);
+        int status = 0;
+        if (pid > 0) {
+            waitpid(pid, &status, 0);
+        }
+        rc = pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        delivered = 0;
+        FILE *f = fopen(out, "r");
+        char line[512];
+        while (f && fgets(line, sizeof line, f)) {
+            delivered += strncmp(line, "from 1 to 2", 11) == 0;
+        }
+        if (f) {
+            fclose(f);
+        }
+        if (rc) {
+            fprintf(stderr, "lab run %s: clean-slate network: %d of %d frames arrived, "
+                    "retrying\n", s->name, delivered, count);
+            usleep(500 * 1000);
+        }
+    }
+    if (!s->notes_md) {
+        s->notes_md = xmalloc(sizeof *s->notes_md);
+        buf_init(s->notes_md, 256);
+    }
+    if (!s->extra) {
+        s->extra = json_object();
+    }
+    if (why) {
+        buf_printf(s->notes_md, "Clean-slate network on the shared plural-switchd: skipped (%s).\n",
+                   why);
+        json_object_set_new(s->extra, "cleanslate", json_pack("{s:s}", "skipped", why));
+    } else {
+        fprintf(stderr, "lab run %s: clean-slate network: %d of %d frames delivered\n",
+                s->name, delivered, count);
+        buf_printf(s->notes_md, "Clean-slate network on the same plural-switchd (slice "
+                   "\"clean\" of plural-slicer, ports 3-4, cleanslate app): %d of %d "
+                   "PLURAL-CS frames (Ethertype 0x88b5, no IP) delivered from node 1 to "
+                   "node 2%s.\n", delivered, count, rc ? " (FAILED)" : "");
+        json_object_set_new(s->extra, "cleanslate",
+                            json_pack("{s:i, s:i, s:b}", "sent", count, "delivered", delivered,
+                                      "ok", rc == 0));
+    }
+    free(bin);
+    free(out);
+}
+
 int
 scenario_shared(struct scen *s)
 {
     s->unit_note = "TCP rate from A to B (1500-byte writes) routed by: the Linux kernel in "
-                   "a namespace (native), plural-switchd with the router app in "
-                   "plural-controller (plural), Open vSwitch's userspace datapath with the "
-                   "same controller (ovs)";
+                   "a namespace (native); one plural-switchd shared by two virtual networks "
+                   "through plural-slicer, the IPv4 one routed by plural-controller's router "
+                   "app (plural, seed design 4b); Open vSwitch's userspace datapath with the "
+                   "same controller (ovs); a QEMU guest that forwards itself (vm-router, "
+                   "seed design 4a)";
     if (!have_program("iperf3")) {
         add_result(s, "native", NULL, xstrdup("iperf3 not installed"));
         return 1;
     }
     bool plural, ovs;
-    char *plural_why, *ovs_why;
+    char *plural_why, *ovs_why, *vm_why = NULL;
     shared_planes(s, &plural, &ovs, &plural_why, &ovs_why);
+    if (plural && !wanted(s, "plural")) {
+        plural = false;
+    }
+    bool vm = vm_possible(&vm_why) && wanted(s, "vm-router");
     static const struct net_platform platforms[] = {
         { "native", "na", "nb", "10.21.2.1", false, NULL, false },
         { "plural", "pa", "pb", "10.22.2.1", false, NULL, false },
         { "ovs", "oa", "ob", "10.23.2.1", false, NULL, false },
+        { "vm-router", "va", "vb", "10.24.2.1", false, "vr", true },
     };
-    int error = shared_lab(s, "sd", plural, ovs);
+    int error = shared_lab(s, "sd", plural, ovs, vm);
     for (size_t i = 0; !error && i < ARRAY_SIZE(platforms); i++) {
-        if ((i == 1 && !plural) || (i == 2 && !ovs)) {
-            char *why = i == 1 ? plural_why : ovs_why;
+        const struct net_platform *p = &platforms[i];
+        if ((i == 1 && !plural) || (i == 2 && !ovs) || (i == 3 && !vm)) {
+            char *why = i == 1 ? plural_why : i == 2 ? ovs_why : vm_why;
             if (why) {
-                add_result(s, platforms[i].name, NULL, xstrdup(why));
+                add_result(s, p->name, NULL, xstrdup(why));
             }
             continue;
         }
-        run_iperf(s, &platforms[i], 1500);
+        if (p->router && node_cmd(s, p->router, "sysctl -w net.ipv4.ip_forward=1",
+                                  p->router_is_guest)) {
+            add_result(s, p->name, NULL, xasprintf("cannot enable forwarding in %s",
+                                                   p->router));
+            continue;
+        }
+        run_iperf(s, p, 1500);
+        if (i == 1) {
+            run_cleanslate(s);
+        }
     }
     if (error) {
         add_result(s, "native", NULL, xstrdup("the lab did not come up"));
@@ -461,6 +648,7 @@ scenario_shared(struct scen *s)
     lab_stop(s);
     free(plural_why);
     free(ovs_why);
+    free(vm_why);
     return 0;
 }
 
@@ -571,7 +759,7 @@ scenario_isolation(struct scen *s)
         free(ovs_why);
         return 1;
     }
-    int error = shared_lab(s, "iso", plural, ovs);
+    int error = shared_lab(s, "iso", plural, ovs, false);
     if (!error && plural) {
         long pid = lab_pid(s, "sw", "plural-switchd");
         measure_load(s, "plural-idle", pid, "pa", "pb", "10.22.2.1", false);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "lab/scenario.h"
+#include "util/buf.h"
 #include "util/util.h"
 
 struct platform_result {
@@ -27,6 +28,8 @@ struct scen {
     struct platform_result *results;
     size_t n_results;
     const char *unit_note;
+    struct buf *notes_md;      /* Extra Markdown after the table, or NULL. */
+    json_t *extra;             /* Extra members of summary.json (object), or NULL. */
 };
 
 /* An argv being built (NULL-terminated at every step). */

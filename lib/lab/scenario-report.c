@@ -149,6 +149,12 @@ write_report(struct scen *s)
         json_decref(rep);
     }
     json_decref(native);
+    if (s->notes_md && s->notes_md->size) {
+        fprintf(md, "\n%s", buf_cstr(s->notes_md));
+    }
+    if (s->extra) {
+        json_object_update(summary, s->extra);
+    }
 
     /* Accelerators of the guests that ran. */
     json_t *accels = json_object();

@@ -301,6 +301,11 @@ run_one(const struct scenario *sc, const struct lab_scenario_opts *opts, const c
     }
     free(s.results);
     json_decref(s.lab_status);
+    json_decref(s.extra);
+    if (s.notes_md) {
+        buf_uninit(s.notes_md);
+        free(s.notes_md);
+    }
     free(s.plural);
     free(s.dir);
     return status;
