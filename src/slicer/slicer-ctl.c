@@ -6,7 +6,11 @@
  *   slice/add NAME CONTROLLER [KEY=VALUE...]
  *   slice/set NAME KEY=VALUE...        change limits, ports, flowspace
  *   slice/del NAME                     removes the slice and its flows
- *   slice/set-controller NAME TARGET   re-points the slice's control plane
+ *   slice/set-controller NAME TARGET [--keep-flows[=SECONDS]]
+ *                                      re-points the slice's control plane;
+ *                                      --keep-flows holds back the new
+ *                                      controller's catch-all DELETE during
+ *                                      its first SECONDS (default 10)
  *   slice/flowspace-add NAME ENTRY     ENTRY: "[dpid=D] [priority=P]
  *                                       [perms=rwd] MATCH" (flowspace.h)
  *   slice/flowspace-del NAME INDEX     0-based, as slice/show lists them
@@ -27,6 +31,8 @@
 #include "net/ctl-server.h"
 #include "util/buf.h"
 #include "util/util.h"
+
+#define KEEP_FLOWS_DEFAULT_S 10
 
 static void
 reply_result(struct ctl_conn *conn, int error, char *err, const char *ok)
@@ -149,8 +155,18 @@ static void
 cmd_set_controller(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
 {
     char *err = NULL;
-    (void) argc;
-    int error = slicer_set_controller(aux, argv[1], argv[2], &err);
+    uint64_t seconds = 0;
+    if (argc > 3) {
+        if (!strcmp(argv[3], "--keep-flows")) {
+            seconds = KEEP_FLOWS_DEFAULT_S;
+        } else if (strncmp(argv[3], "--keep-flows=", 13)
+                   || str_to_u64(argv[3] + 13, 1, 3600, &seconds)) {
+            reply_result(conn, -EINVAL, xasprintf("expected --keep-flows[=SECONDS] "
+                                                  "(1-3600), got \"%s\"", argv[3]), NULL);
+            return;
+        }
+    }
+    int error = slicer_set_controller(aux, argv[1], argv[2], (uint32_t) seconds * 1000, &err);
     reply_result(conn, error, err, NULL);
 }
 
@@ -470,7 +486,7 @@ slicer_ctl_start(struct slicer *s, struct loop *loop, const char *path, char **e
         { "slice/add", 2, -1, cmd_add, "NAME CONTROLLER [KEY=VALUE...]" },
         { "slice/set", 2, -1, cmd_set, "NAME KEY=VALUE..." },
         { "slice/del", 1, 1, cmd_del, "NAME" },
-        { "slice/set-controller", 2, 2, cmd_set_controller, "NAME TARGET" },
+        { "slice/set-controller", 2, 3, cmd_set_controller, "NAME TARGET [--keep-flows[=SECONDS]]" },
         { "slice/flowspace-add", 2, 2, cmd_flowspace_add, "NAME ENTRY" },
         { "slice/flowspace-del", 2, 2, cmd_flowspace_del, "NAME INDEX" },
         { "slice/stats", 0, 1, cmd_stats, "[NAME]" },

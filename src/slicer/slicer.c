@@ -69,6 +69,10 @@ struct slice_conn {
     uint16_t config_flags;
     uint16_t miss_send_len;
     char peer_cn[PKI_NAME_MAX + 1]; /* TLS controller's CN, "" if none. */
+    /* set-controller --keep-flows: armed with the window's length until the
+     * new controller connects, then holds its catch-all DELETE until. */
+    uint32_t hold_delete_ms;
+    uint64_t hold_delete_until_ms;
 };
 
 struct sw {
@@ -342,6 +346,10 @@ sc_on_connected(struct rconn *rc, void *aux)
     if (!sc_check_identity(sc, rc)) {
         return;
     }
+    if (sc->hold_delete_ms) {
+        sc->hold_delete_until_ms = clock_now_ms() + sc->hold_delete_ms;
+        sc->hold_delete_ms = 0;
+    }
     ofp_make_hello(&hello, 0);
     send_msg_to(rc, &hello);
     LOG_INFO("slice %s: controller %s connected for switch %016"PRIx64"%s%s",
@@ -395,6 +403,17 @@ handle_flow_mod(struct slice_conn *sc, const struct ofp_msg *msg,
     struct ofp_error err;
 
     c->flow_mods++;
+    if (fm->command == OFPFC_DELETE && fm->out_port == OFPP_NONE
+        && ofp_match_is_catchall(&fm->match)
+        && clock_now_ms() < sc->hold_delete_until_ms) {
+        /* set-controller --keep-flows: the new controller's "delete
+         * everything" would remove the flows the move was to keep. */
+        c->deletes_held++;
+        LOG_INFO("slice %s: held back a catch-all DELETE from the new controller "
+                 "for switch %016"PRIx64" (set-controller --keep-flows)",
+                 slice->def->name, sc->sw->dpid);
+        return;
+    }
     if (has_buffer && !buffer_take(sc, fm->buffer_id, &buffered)) {
         c->buffer_refused++;
         sc_send_error(sc, OFP_ERROR(OFPET_BAD_REQUEST, OFPBRC_BUFFER_UNKNOWN), raw);
@@ -1214,7 +1233,7 @@ slicer_del_slice(struct slicer *s, const char *name, char **errp)
 
 int
 slicer_set_controller(struct slicer *s, const char *name, const char *target,
-                      char **errp)
+                      uint32_t hold_delete_ms, char **errp)
 {
     struct slice *slice = slicer_find_slice(s, name);
     char *err = NULL;
@@ -1239,10 +1258,13 @@ slicer_set_controller(struct slicer *s, const char *name, const char *target,
             rconn_destroy(sc->rconn);
             sc->n_buffers = 0;
             sc->peer_cn[0] = '\0';
+            sc->hold_delete_ms = hold_delete_ms;
+            sc->hold_delete_until_ms = 0;
             sc->rconn = open_rconn(sc);
         }
     }
-    LOG_INFO("slice %s: controller set to %s", name, target);
+    LOG_INFO("slice %s: controller set to %s%s", name, target,
+             hold_delete_ms ? " (keeping flows: its first catch-all DELETE is held back)" : "");
     return save(s, errp);
 }
 
@@ -1268,7 +1290,7 @@ slicer_update_slice(struct slicer *s, struct slice_def *def, char **errp)
     slice->def = def;
     token_bucket_set(&slice->bucket, def->limits.rate, def->limits.burst, clock_now_ms());
     if (moved) {
-        error = slicer_set_controller(s, def->name, target, errp);
+        error = slicer_set_controller(s, def->name, target, 0, errp);
         free(target);
         return error;
     }
@@ -1280,7 +1302,7 @@ slicer_update_slice(struct slicer *s, struct slice_def *def, char **errp)
 static json_t *
 counters_to_json(const struct slice_counters *c)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
         "rx_msgs", (json_int_t) c->rx_msgs,
         "flow_mods", (json_int_t) c->flow_mods,
         "flow_mods_sent", (json_int_t) c->flow_mods_sent,
@@ -1297,7 +1319,8 @@ counters_to_json(const struct slice_counters *c)
         "buffer_refused", (json_int_t) c->buffer_refused,
         "other_refused", (json_int_t) c->other_refused,
         "errors_from_switch", (json_int_t) c->errors_from_switch,
-        "identity_refused", (json_int_t) c->identity_refused);
+        "identity_refused", (json_int_t) c->identity_refused,
+        "deletes_held", (json_int_t) c->deletes_held);
 }
 
 json_t *

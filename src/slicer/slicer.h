@@ -65,6 +65,8 @@ struct slice_counters {
     uint64_t errors_from_switch;    /* Forwarded OFPT_ERRORs. */
     uint64_t identity_refused;      /* TLS controller whose certificate is
                                      * not this slice's (disconnected). */
+    uint64_t deletes_held;          /* Catch-all DELETEs dropped after a
+                                     * set-controller --keep-flows. */
 };
 
 struct slice {
@@ -85,8 +87,15 @@ uint16_t slicer_listen_port(const struct slicer *);
  * with *errp, and saves the state file on success. */
 int slicer_add_slice(struct slicer *, struct slice_def *, char **errp);
 int slicer_del_slice(struct slicer *, const char *name, char **errp);
+/* hold_delete_ms > 0 (set-controller --keep-flows): during the first
+ * hold_delete_ms after the new controller connects to a switch, a
+ * catch-all OFPFC_DELETE from it (all fields wildcarded, out_port NONE:
+ * "delete every flow", what controllers send on connect) is dropped and
+ * counted (deletes_held) instead of confined and sent, so the slice's
+ * installed flows survive the move. */
 int slicer_set_controller(struct slicer *, const char *name,
-                          const char *target, char **errp);
+                          const char *target, uint32_t hold_delete_ms,
+                          char **errp);
 /* Replaces a slice's definition (limits, ports, flowspace), keeping its
  * connections and counters.  Takes ownership of def. */
 int slicer_update_slice(struct slicer *, struct slice_def *, char **errp);
