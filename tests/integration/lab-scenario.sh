@@ -2,7 +2,10 @@
 # plural lab run --quick: the cpu scenario (native, container, TCG guest)
 # and the routing scenario (native and container routers) write JSON, CSV,
 # a PNG and a Markdown report whose numbers are the ones the bench reports
-# measured in this run.
+# measured in this run; the shared-dataplane scenario (what `make demo`
+# runs: two virtual networks on one plural-switchd through plural-slicer,
+# vs native, Open vSwitch and a routing guest) reports positive rates and
+# every clean-slate frame delivered.
 . "$(dirname "$0")/../lib/common.sh"
 require_root
 require_cmd iperf3 gnuplot python3
@@ -23,9 +26,40 @@ for f in report.md summary.json native.json container.json routing.png; do
     [ -s "$res/rt/$f" ] || { cat "$T/rt.log"; ls -la "$res/rt" >&2; fail "routing: no $f"; }
 done
 
+# The same checks for what `make demo` runs.
+if [ -x "$PLURAL_BUILD/src/switchd/plural-switchd" ] && [ -x "$PLURAL_BUILD/src/slicer/plural-slicer" ]; then
+    "$PLURAL" lab run shared-dataplane --quick --results "$res/sd" > "$T/sd.log" 2>&1 || { cat "$T/sd.log"; fail "lab run shared-dataplane"; }
+    for f in report.md summary.json summary.csv native.json plural.json shared-dataplane.png topology.yml cleanslate.conf; do
+        [ -s "$res/sd/$f" ] || { cat "$T/sd.log"; ls -la "$res/sd" >&2; fail "shared-dataplane: no $f"; }
+    done
+    for p in ovs vm-router; do
+        [ -s "$res/sd/$p.json" ] || grep -q "| $p | .*skipped" "$res/sd/report.md" ||
+            fail "shared-dataplane: $p neither measured nor skipped with a reason"
+    done
+    python3 - "$res/sd" <<'PY' || { cat "$T/sd.log"; fail "shared-dataplane summary"; }
+import json, sys, os
+d = sys.argv[1]
+summ = json.load(open(os.path.join(d, "summary.json")))
+cs = summ["cleanslate"]
+assert cs["ok"] and cs["sent"] > 0 and cs["delivered"] == cs["sent"], cs
+md = open(os.path.join(d, "report.md")).read()
+assert "%d of %d PLURAL-CS frames" % (cs["delivered"], cs["sent"]) in md
+names = [p["platform"] for p in summ["platforms"] if "report" in p]
+assert names[:2] == ["native", "plural"], names
+for p in summ["platforms"]:
+    for s in p.get("series", []):
+        assert s["summary"]["mean"] > 0 and s["ratio_to_reference"] > 0, (p["platform"], s)
+print("ok")
+PY
+    sd_dir="$res/sd"
+else
+    echo "shared-dataplane: plural-switchd or plural-slicer not built, scenario not run"
+    sd_dir=
+fi
+
 # The report's numbers are the runs' own: recompute each mean from the
 # samples of the bench reports and find it in report.md.
-python3 - "$res/cpu" "$res/rt" <<'PY' || fail "report numbers do not match the measured samples"
+python3 - "$res/cpu" "$res/rt" $sd_dir <<'PY' || fail "report numbers do not match the measured samples"
 import json, sys, os
 for d in sys.argv[1:]:
     md = open(os.path.join(d, "report.md")).read()
