@@ -3,26 +3,7 @@
 
 #include <string.h>
 #include "pkt/csum.h"
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t) (v >> 16));
-    put16(p + 2, (uint16_t) v);
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t) (p[0] << 8 | p[1]);
-}
+#include "util/byteorder.h"
 
 size_t
 router_put_eth(uint8_t *out, const uint8_t dst[6], const uint8_t src[6], uint16_t vlan,
@@ -31,12 +12,12 @@ router_put_eth(uint8_t *out, const uint8_t dst[6], const uint8_t src[6], uint16_
     memcpy(out, dst, 6);
     memcpy(out + 6, src, 6);
     if (vlan != 0xffff) {
-        put16(out + 12, 0x8100);
-        put16(out + 14, vlan & 0xfff);
-        put16(out + 16, type);
+        put_be16(out + 12, 0x8100);
+        put_be16(out + 14, vlan & 0xfff);
+        put_be16(out + 16, type);
         return 18;
     }
-    put16(out + 12, type);
+    put_be16(out + 12, type);
     return 14;
 }
 
@@ -46,15 +27,15 @@ router_build_arp(uint8_t *out, uint16_t vlan, uint16_t op, const uint8_t eth_dst
 {
     size_t n = router_put_eth(out, eth_dst, sha, vlan, 0x0806);
     uint8_t *a = out + n;
-    put16(a, 1);
-    put16(a + 2, 0x0800);
+    put_be16(a, 1);
+    put_be16(a + 2, 0x0800);
     a[4] = 6;
     a[5] = 4;
-    put16(a + 6, op);
+    put_be16(a + 6, op);
     memcpy(a + 8, sha, 6);
-    put32(a + 14, spa);
+    put_be32(a + 14, spa);
     memcpy(a + 18, tha, 6);
-    put32(a + 24, tpa);
+    put_be32(a + 24, tpa);
     n += 28;
     if (n < 60) {
         memset(out + n, 0, 60 - n);
@@ -70,7 +51,7 @@ router_ip_len(const uint8_t *ip, size_t avail)
         || (size_t) (ip[0] & 0xf) * 4 > avail) {
         return 0;
     }
-    size_t total = get16(ip + 2);
+    size_t total = get_be16(ip + 2);
     if (total < (size_t) (ip[0] & 0xf) * 4) {
         return 0;
     }
@@ -82,19 +63,13 @@ put_ip_header(uint8_t *ip, uint32_t src, uint32_t dst, uint8_t proto, size_t pay
 {
     memset(ip, 0, 20);
     ip[0] = 0x45;
-    put16(ip + 2, (uint16_t) (20 + payload_len));
+    put_be16(ip + 2, (uint16_t) (20 + payload_len));
     ip[8] = 64;
     ip[9] = proto;
-    put32(ip + 12, src);
-    put32(ip + 16, dst);
-    put16(ip + 10, csum_finish(csum_partial(ip, 20, 0)));
+    put_be32(ip + 12, src);
+    put_be32(ip + 16, dst);
+    put_be16(ip + 10, csum_finish(csum_partial(ip, 20, 0)));
     return 20;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-    return (uint32_t) get16(p) << 16 | get16(p + 2);
 }
 
 size_t
@@ -110,8 +85,8 @@ router_build_icmp_error(uint8_t *out, const uint8_t eth_dst[6], const uint8_t et
     icmp[0] = type;
     icmp[1] = code;
     memcpy(icmp + 8, ip, quote);
-    put16(icmp + 2, csum_finish(csum_partial(icmp, 8 + quote, 0)));
-    n += put_ip_header(out + n, src_ip, get32(ip + 12), 1, 8 + quote);
+    put_be16(icmp + 2, csum_finish(csum_partial(icmp, 8 + quote, 0)));
+    n += put_ip_header(out + n, src_ip, get_be32(ip + 12), 1, 8 + quote);
     n += 8 + quote;
     if (n < 60) {
         memset(out + n, 0, 60 - n);
@@ -134,9 +109,9 @@ router_build_echo_reply(uint8_t *out, const uint8_t eth_dst[6], const uint8_t et
     memcpy(icmp, ip + ihl, icmp_len);
     icmp[0] = 0;            /* Echo reply. */
     icmp[1] = 0;
-    put16(icmp + 2, 0);
-    put16(icmp + 2, csum_finish(csum_partial(icmp, icmp_len, 0)));
-    n += put_ip_header(out + n, src_ip, get32(ip + 12), 1, icmp_len);
+    put_be16(icmp + 2, 0);
+    put_be16(icmp + 2, csum_finish(csum_partial(icmp, icmp_len, 0)));
+    n += put_ip_header(out + n, src_ip, get_be32(ip + 12), 1, icmp_len);
     n += icmp_len;
     if (n < 60) {
         memset(out + n, 0, 60 - n);
@@ -148,7 +123,7 @@ router_build_echo_reply(uint8_t *out, const uint8_t eth_dst[6], const uint8_t et
 void
 router_dec_ttl(uint8_t *ip)
 {
-    uint16_t old = get16(ip + 8);
+    uint16_t old = get_be16(ip + 8);
     ip[8]--;
-    put16(ip + 10, csum_update16(get16(ip + 10), old, get16(ip + 8)));
+    put_be16(ip + 10, csum_update16(get_be16(ip + 10), old, get_be16(ip + 8)));
 }

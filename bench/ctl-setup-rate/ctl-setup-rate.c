@@ -33,6 +33,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "util/byteorder.h"
 
 enum { RING = 1 << 16, RX_SIZE = 1 << 20, TX_SIZE = 1 << 20 };
 
@@ -59,14 +60,6 @@ now_ns(void)
     return (uint64_t) ts.tv_sec * 1000000000ull + (uint64_t) ts.tv_nsec;
 }
 
-static void
-put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t) (v >> 8); p[1] = (uint8_t) v; }
-static void
-put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t) (v >> 16)); put16(p + 2, (uint16_t) v); }
-static uint16_t
-get16(const uint8_t *p) { return (uint16_t) (p[0] << 8 | p[1]); }
-static uint32_t
-get32(const uint8_t *p) { return (uint32_t) get16(p) << 16 | get16(p + 2); }
 
 static uint8_t *
 tx_put(struct emu *e, size_t n)
@@ -84,8 +77,8 @@ put_header(uint8_t *p, uint8_t type, uint16_t len, uint32_t xid)
 {
     p[0] = 1;
     p[1] = type;
-    put16(p + 2, len);
-    put32(p + 4, xid);
+    put_be16(p + 2, len);
+    put_be32(p + 4, xid);
 }
 
 static void
@@ -114,9 +107,9 @@ put_packet_in(struct emu *e, uint32_t src, const uint32_t *dst, uint32_t buffer_
         return false;
     }
     put_header(p, 10, 78, 0);
-    put32(p + 8, buffer_id);
-    put16(p + 12, 60);
-    put16(p + 14, port_of(src));
+    put_be32(p + 8, buffer_id);
+    put_be16(p + 12, 60);
+    put_be16(p + 14, port_of(src));
     p[16] = 0;
     p[17] = 0;
     uint8_t *f = p + 18;
@@ -127,13 +120,13 @@ put_packet_in(struct emu *e, uint32_t src, const uint32_t *dst, uint32_t buffer_
         memset(f, 0xff, 6);
     }
     mac_of(e->id, src, f + 6);
-    put16(f + 12, 0x0800);
+    put_be16(f + 12, 0x0800);
     f[14] = 0x45;
-    put16(f + 16, 46);
+    put_be16(f + 16, 46);
     f[22] = 64;
     f[23] = 17;
-    put32(f + 26, 0x0a000000u | (uint32_t) e->id << 16 | (src & 0xffff));
-    put32(f + 30, 0x0a000000u | (uint32_t) e->id << 16 | (dst ? *dst & 0xffff : 0xffff));
+    put_be32(f + 26, 0x0a000000u | (uint32_t) e->id << 16 | (src & 0xffff));
+    put_be32(f + 30, 0x0a000000u | (uint32_t) e->id << 16 | (dst ? *dst & 0xffff : 0xffff));
     return true;
 }
 
@@ -155,7 +148,7 @@ handle_msg(struct emu *e, const uint8_t *m, size_t len, const struct cfg *cfg,
            struct results *res, uint64_t t)
 {
     uint8_t type = m[1];
-    uint32_t xid = get32(m + 4);
+    uint32_t xid = get_be32(m + 4);
     uint8_t *p;
     switch (type) {
     case 2:     /* ECHO_REQUEST -> REPLY */
@@ -169,15 +162,15 @@ handle_msg(struct emu *e, const uint8_t *m, size_t len, const struct cfg *cfg,
         if ((p = tx_put(e, n))) {
             memset(p, 0, n);
             put_header(p, 6, (uint16_t) n, xid);
-            put32(p + 8, 0);
-            put32(p + 12, (uint32_t) e->id + 1);       /* datapath id */
-            put32(p + 16, 256);                         /* n_buffers */
+            put_be32(p + 8, 0);
+            put_be32(p + 12, (uint32_t) e->id + 1);       /* datapath id */
+            put_be32(p + 16, 256);                         /* n_buffers */
             p[20] = 1;
-            put32(p + 24, 0x87);
-            put32(p + 28, 0xfff);
+            put_be32(p + 24, 0x87);
+            put_be32(p + 28, 0xfff);
             for (int i = 0; i < 3; i++) {
                 uint8_t *pp = p + 32 + i * 48;
-                put16(pp, (uint16_t) (i + 1));
+                put_be16(pp, (uint16_t) (i + 1));
                 mac_of(e->id, 0xff0000u + (uint32_t) i, pp + 2);
                 snprintf((char *) pp + 8, 16, "emu%d-%d", e->id, i + 1);
             }
@@ -188,8 +181,8 @@ handle_msg(struct emu *e, const uint8_t *m, size_t len, const struct cfg *cfg,
     case 7:     /* GET_CONFIG_REQUEST */
         if ((p = tx_put(e, 12))) {
             put_header(p, 8, 12, xid);
-            put16(p + 8, 0);
-            put16(p + 10, 128);
+            put_be16(p + 8, 0);
+            put_be16(p + 10, 128);
         }
         break;
     case 18:    /* BARRIER_REQUEST */
@@ -199,7 +192,7 @@ handle_msg(struct emu *e, const uint8_t *m, size_t len, const struct cfg *cfg,
         break;
     case 14:    /* FLOW_MOD */
         if (len >= 68) {
-            uint32_t bid = get32(m + 64);
+            uint32_t bid = get_be32(m + 64);
             uint32_t slot = bid % RING;
             if (bid != 0xffffffffu && e->sent_seq[slot] == bid && e->sent_ns[slot]) {
                 uint64_t sent = e->sent_ns[slot];
@@ -384,7 +377,7 @@ main(int argc, char *argv[])
                 e->rx_len += (size_t) r;
                 size_t off = 0;
                 while (e->rx_len - off >= 8) {
-                    size_t len = get16(e->rx + off + 2);
+                    size_t len = get_be16(e->rx + off + 2);
                     if (len < 8) {
                         fprintf(stderr, "ctl-setup-rate: bad message length from controller\n");
                         return 1;

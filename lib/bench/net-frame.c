@@ -1,5 +1,6 @@
 /* net-frame — see net-frame.h. */
 #include "net-frame.h"
+#include "util/byteorder.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -52,20 +53,6 @@ net_frame_marker_offset(const struct net_frame_spec *spec)
            + IPV4_HDR_LEN + UDP_HDR_LEN;
 }
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t) (v >> 16));
-    put16(p + 2, (uint16_t) v);
-}
-
 static uint16_t
 ipv4_checksum(const uint8_t *hdr)
 {
@@ -89,28 +76,28 @@ net_frame_build(const struct net_frame_spec *spec, uint8_t *frame)
     memcpy(p + 6, spec->src_mac, 6);
     p += 12;
     if (spec->vlan >= 0) {
-        put16(p, ETHERTYPE_VLAN);
-        put16(p + 2, (uint16_t) spec->vlan);
+        put_be16(p, ETHERTYPE_VLAN);
+        put_be16(p + 2, (uint16_t) spec->vlan);
         p += VLAN_TAG_LEN;
     }
-    put16(p, ETHERTYPE_IPV4);
+    put_be16(p, ETHERTYPE_IPV4);
     p += 2;
 
     size_t l3_len = spec->size - (size_t) (p - frame);
     uint8_t *ip = p;
     ip[0] = 0x45;                           /* Version 4, IHL 5. */
-    put16(ip + 2, (uint16_t) l3_len);
-    put16(ip + 6, 0x4000);                  /* Don't fragment. */
+    put_be16(ip + 2, (uint16_t) l3_len);
+    put_be16(ip + 6, 0x4000);                  /* Don't fragment. */
     ip[8] = spec->ttl;
     ip[9] = IPPROTO_UDP_NUM;
-    put32(ip + 12, spec->src_ip);
-    put32(ip + 16, spec->dst_ip);
-    put16(ip + 10, ipv4_checksum(ip));
+    put_be32(ip + 12, spec->src_ip);
+    put_be32(ip + 16, spec->dst_ip);
+    put_be16(ip + 10, ipv4_checksum(ip));
 
     uint8_t *udp = ip + IPV4_HDR_LEN;
-    put16(udp, spec->src_port);
-    put16(udp + 2, spec->dst_port);
-    put16(udp + 4, (uint16_t) (l3_len - IPV4_HDR_LEN));
+    put_be16(udp, spec->src_port);
+    put_be16(udp + 2, spec->dst_port);
+    put_be16(udp + 4, (uint16_t) (l3_len - IPV4_HDR_LEN));
 
     struct net_marker *m = (struct net_marker *) (void *) (udp + UDP_HDR_LEN);
     m->magic = htobe32_t(NET_MARKER_MAGIC);

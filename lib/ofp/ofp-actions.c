@@ -182,19 +182,6 @@ ofp_actions_check(const struct ofp_action *a, size_t n,
     return 0;
 }
 
-static uint16_t
-get_be16(const uint8_t *p)
-{
-    return (uint16_t) ((p[0] << 8) | p[1]);
-}
-
-static uint32_t
-get_be32(const uint8_t *p)
-{
-    return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
-           | ((uint32_t) p[2] << 8) | p[3];
-}
-
 /* Decodes one action of `len` bytes (already checked to be the type's
  * length) at p. */
 static void
@@ -303,22 +290,6 @@ error:
         *err = e;
     }
     return -EINVAL;
-}
-
-static void
-put_be16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
-static void
-put_be32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t) (v >> 24);
-    p[1] = (uint8_t) (v >> 16);
-    p[2] = (uint8_t) (v >> 8);
-    p[3] = (uint8_t) v;
 }
 
 void

@@ -7,12 +7,7 @@
 #include <string.h>
 #include "bench/net-frame.h"
 #include "bench/net-seq.h"
-
-static uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t) (p[0] << 8 | p[1]);
-}
+#include "util/byteorder.h"
 
 /* One's-complement sum over the IPv4 header: 0xffff when the checksum is right. */
 static uint16_t
@@ -20,7 +15,7 @@ ip_sum(const uint8_t *ip)
 {
     uint32_t sum = 0;
     for (int i = 0; i < 20; i += 2) {
-        sum += get16(ip + i);
+        sum += get_be16(ip + i);
     }
     while (sum >> 16) {
         sum = (sum & 0xffff) + (sum >> 16);
@@ -42,10 +37,10 @@ test_build_default(void **state)
     static const uint8_t dst[6] = { 2, 0, 0, 0, 0, 2 }, src[6] = { 2, 0, 0, 0, 0, 1 };
     assert_memory_equal(f, dst, 6);
     assert_memory_equal(f + 6, src, 6);
-    assert_int_equal(get16(f + 12), 0x0800);
+    assert_int_equal(get_be16(f + 12), 0x0800);
     const uint8_t *ip = f + 14;
     assert_int_equal(ip[0], 0x45);
-    assert_int_equal(get16(ip + 2), 46);            /* 60 - 14 */
+    assert_int_equal(get_be16(ip + 2), 46);            /* 60 - 14 */
     assert_int_equal(ip[8], 64);
     assert_int_equal(ip[9], 17);
     assert_int_equal(ip_sum(ip), 0xffff);
@@ -53,12 +48,12 @@ test_build_default(void **state)
     assert_int_equal(ip[15], 1);
     assert_int_equal(ip[19], 2);
     const uint8_t *udp = ip + 20;
-    assert_int_equal(get16(udp), 49200);
-    assert_int_equal(get16(udp + 2), 9);
-    assert_int_equal(get16(udp + 4), 26);
-    assert_int_equal(get16(udp + 6), 0);
+    assert_int_equal(get_be16(udp), 49200);
+    assert_int_equal(get_be16(udp + 2), 9);
+    assert_int_equal(get_be16(udp + 4), 26);
+    assert_int_equal(get_be16(udp + 6), 0);
     assert_int_equal(net_frame_marker_offset(&spec), 42);
-    assert_int_equal(get16(f + 42), 0x504c);        /* "PL" */
+    assert_int_equal(get_be16(f + 42), 0x504c);        /* "PL" */
 }
 
 static void
@@ -87,11 +82,11 @@ test_stamp_and_parse(void **state)
             assert_int_equal(seq, 0xfffffffeu);
             assert_true(ts == 0x0123456789abcdefull);
             const uint8_t *ip = f + 14 + (vlan >= 0 ? 4 : 0);
-            assert_int_equal(get16(ip + 2), spec.size - (size_t) (ip - f));
+            assert_int_equal(get_be16(ip + 2), spec.size - (size_t) (ip - f));
             assert_int_equal(ip_sum(ip), 0xffff);
             if (vlan >= 0) {
-                assert_int_equal(get16(f + 12), 0x8100);
-                assert_int_equal(get16(f + 14), 7);
+                assert_int_equal(get_be16(f + 12), 0x8100);
+                assert_int_equal(get_be16(f + 14), 7);
             }
             /* Truncated copies are not recognized. */
             assert_false(net_frame_parse_marker(f, net_frame_marker_offset(&spec) + 15,

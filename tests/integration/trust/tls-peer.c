@@ -38,6 +38,7 @@
 #include "pki/peer-identity.h"
 #include "util/buf.h"
 #include "util/util.h"
+#include "util/byteorder.h"
 
 #define OFPT_HELLO 0
 #define TIMEOUT_MS 10000
@@ -189,20 +190,6 @@ run_server(const char *name, int count)
     return 0;
 }
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = v >> 8;
-    p[1] = v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-    put16(p, v >> 16);
-    put16(p + 2, v);
-}
-
 /* One flood message of `kind` number i (OpenFlow 1.0 wire format, written
  * by hand: lib/net's of-conn.h and lib/ofp's ofp-wire.h both name the
  * message types), appended to out. */
@@ -213,43 +200,43 @@ flood_msg(const char *kind, uint32_t i, struct buf *out)
     uint8_t m[88];
     memset(m, 0, sizeof m);
     m[0] = OF_VERSION_1_0;
-    put32(m + 4, i);                            /* xid */
+    put_be32(m + 4, i);                            /* xid */
     size_t len;
     if (!strcmp(kind, "flow-mod")) {
         len = 80;
         m[1] = 14;                              /* OFPT_FLOW_MOD */
         /* Match: everything wildcarded but dl_type and an exact nw_dst. */
-        put32(m + 8, 0x3fffff & ~(1u << 4) & ~(0x3fu << 14));
-        put16(m + 8 + 22, 0x0800);
-        put32(m + 8 + 32, 0x0a630000u | (i & 0xffff));      /* 10.99.x.y */
-        put16(m + 56, 0);                       /* ADD */
-        put16(m + 62, 10);                      /* priority */
-        put32(m + 64, 0xffffffff);              /* no buffer */
-        put16(m + 68, 0xffff);                  /* out_port NONE */
-        put16(m + 72, 0);                       /* OUTPUT */
-        put16(m + 74, 8);
-        put16(m + 76, 3);                       /* port 3 */
+        put_be32(m + 8, 0x3fffff & ~(1u << 4) & ~(0x3fu << 14));
+        put_be16(m + 8 + 22, 0x0800);
+        put_be32(m + 8 + 32, 0x0a630000u | (i & 0xffff));      /* 10.99.x.y */
+        put_be16(m + 56, 0);                       /* ADD */
+        put_be16(m + 62, 10);                      /* priority */
+        put_be32(m + 64, 0xffffffff);              /* no buffer */
+        put_be16(m + 68, 0xffff);                  /* out_port NONE */
+        put_be16(m + 72, 0);                       /* OUTPUT */
+        put_be16(m + 74, 8);
+        put_be16(m + 76, 3);                       /* port 3 */
     } else if (!strcmp(kind, "packet-out")) {
         len = 88;
         m[1] = 13;                              /* OFPT_PACKET_OUT */
-        put32(m + 8, 0xffffffff);               /* no buffer */
-        put16(m + 12, 0xffff);                  /* in_port NONE */
-        put16(m + 14, 8);                       /* actions_len */
-        put16(m + 16, 0);                       /* OUTPUT */
-        put16(m + 18, 8);
-        put16(m + 20, 3);                       /* port 3 */
+        put_be32(m + 8, 0xffffffff);               /* no buffer */
+        put_be16(m + 12, 0xffff);                  /* in_port NONE */
+        put_be16(m + 14, 8);                       /* actions_len */
+        put_be16(m + 16, 0);                       /* OUTPUT */
+        put_be16(m + 18, 8);
+        put_be16(m + 20, 3);                       /* port 3 */
         static const uint8_t frame_head[] = {
             0x02, 0, 0, 0, 0, 0x99, 0x02, 0, 0, 0, 0, 0x98, 0x88, 0xb5,
         };                                      /* local experimental type */
         memcpy(m + 24, frame_head, sizeof frame_head);
     } else {
         m[1] = OFPT_ECHO_REQUEST;
-        put16(m + 2, 8 + sizeof payload);
+        put_be16(m + 2, 8 + sizeof payload);
         buf_put(out, m, 8);
         buf_put(out, payload, sizeof payload);
         return;
     }
-    put16(m + 2, len);
+    put_be16(m + 2, len);
     buf_put(out, m, len);
 }
 
