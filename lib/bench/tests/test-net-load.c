@@ -1,7 +1,8 @@
-/* Unit tests: the CPU-load sampler on a busy-looping child and an idle one.
- * The bands are deliberately wide (busy > 20%, idle < 5% of one core): they
- * tell a spinning process from a sleeping one on a loaded 2-core machine,
- * they do not time our code. */
+/* Unit tests: the CPU-load sampler on a child that burns a known amount of
+ * CPU time and on an idle one.  The busy child spins until its own CPU clock
+ * says BURN_MS, so the CPU time the sampler must report is known whatever
+ * else the machine is doing (only /proc's 10 ms tick granularity remains);
+ * the idle child must show (almost) none. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,15 +68,61 @@ sample_pid(pid_t pid)
     return sample.cpu_pct;
 }
 
+enum { BURN_MS = 300 };
+
+static double
+cpu_ms_of_self(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static void
 test_busy_child(void **state)
 {
     (void) state;
-    pid_t pid = spawn(true);
-    double pct = sample_pid(pid);
+    int go[2], done[2];
+    assert_int_equal(pipe(go), 0);
+    assert_int_equal(pipe(done), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (!pid) {
+        char c;
+        if (read(go[0], &c, 1) != 1) {
+            _exit(1);
+        }
+        double start = cpu_ms_of_self();
+        while (cpu_ms_of_self() - start < BURN_MS) {
+            continue;
+        }
+        if (write(done[1], &c, 1) != 1) {
+            _exit(1);
+        }
+        for (;;) {
+            pause();
+        }
+    }
+
+    char name[32];
+    struct load_sampler *s;
+    struct load_sample sample;
+    snprintf(name, sizeof name, "%d", (int) pid);
+    assert_int_equal(load_sampler_open(LOAD_TARGET_PID, name, &s), 0);
+    char c = 'g';
+    assert_int_equal(write(go[1], &c, 1), 1);
+    assert_int_equal(read(done[0], &c, 1), 1);   /* The burn is over. */
+    assert_int_equal(load_sampler_sample(s, &sample), 0);
+    load_sampler_destroy(s);
     reap(pid);
-    printf("busy child: %.1f%% of one core\n", pct);
-    assert_true(pct > 20 && pct < 110);
+    for (int i = 0; i < 2; i++) {
+        close(go[i]);
+        close(done[i]);
+    }
+    double cpu_ms = sample.cpu_pct / 100.0 * sample.seconds * 1e3;
+    printf("busy child: %.0f ms of CPU in %.2f s (burned %d ms)\n",
+           cpu_ms, sample.seconds, BURN_MS);
+    assert_true(cpu_ms > BURN_MS - 30 && cpu_ms < BURN_MS + 30);
 }
 
 static void
