@@ -28,7 +28,7 @@ build-asan: deps $(ASAN)/build.ninja
 # UndefinedBehaviorSanitizer (except suite no-asan: tests too slow there),
 # then every libFuzzer target for FUZZ_CI_SECONDS each.  All three run even
 # when one fails; the exit status is non-zero if any failed.
-FUZZ_CI_SECONDS ?= 30
+FUZZ_CI_SECONDS ?= 40
 check: build build-asan
 	@rc=0; \
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2 || rc=1; \
