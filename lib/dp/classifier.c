@@ -4,12 +4,29 @@
 #include <string.h>
 #include "util/util.h"
 
+/* How many of a subtable's rules have one rank.  A subtable keeps one per
+ * distinct rank of its rules, in a hash table (found by rank on insert and
+ * remove) and in a binary max-heap by rank (the top is the subtable's
+ * max_rank).  A rule's insert or remove only changes a count, O(1); a
+ * count that reaches 0 leaves the heap in O(log ranks).  So removing every
+ * rule of a subtable costs O(rules + ranks * log ranks), whatever the
+ * order, instead of a rescan of the subtable per removal at the top rank. */
+struct cls_rank_count {
+    struct hmap_node node;          /* In subtable->rank_counts. */
+    uint32_t rank;
+    uint32_t n_rules;               /* Rules of this rank, > 0. */
+    size_t heap_index;              /* Where in subtable->heap. */
+};
+
 struct cls_subtable {
     struct flow_key mask;
     uint8_t words[FLOW_KEY_WORDS];  /* Indexes of non-zero mask words. */
     uint8_t n_words;
-    uint32_t max_rank;
+    uint32_t max_rank;              /* == heap[0]->rank while not empty. */
     struct hmap rules;
+    struct hmap rank_counts;        /* Of struct cls_rank_count, by rank. */
+    struct cls_rank_count **heap;   /* Max-heap by rank, n_ranks entries. */
+    size_t n_ranks, heap_allocated;
 };
 
 /* Every field bit; the padding never matters. */
@@ -74,13 +91,24 @@ classifier_init(struct classifier *cls)
     cls->version = 1;
 }
 
+static void
+subtable_destroy(struct cls_subtable *st)
+{
+    for (size_t i = 0; i < st->n_ranks; i++) {
+        free(st->heap[i]);
+    }
+    free(st->heap);
+    hmap_destroy(&st->rank_counts);
+    hmap_destroy(&st->rules);
+    free(st);
+}
+
 void
 classifier_destroy(struct classifier *cls)
 {
     if (cls) {
         for (size_t i = 0; i < cls->n_subtables; i++) {
-            hmap_destroy(&cls->subtables[i]->rules);
-            free(cls->subtables[i]);
+            subtable_destroy(cls->subtables[i]);
         }
         free(cls->subtables);
         cls->subtables = NULL;
@@ -110,6 +138,7 @@ create_subtable(struct classifier *cls, const struct flow_key *mask)
         }
     }
     hmap_init(&st->rules);
+    hmap_init(&st->rank_counts);
     if (cls->n_subtables == cls->allocated) {
         cls->allocated = cls->allocated ? cls->allocated * 2 : 8;
         cls->subtables = xrealloc(cls->subtables,
@@ -138,6 +167,115 @@ resort_subtable(struct classifier *cls, struct cls_subtable *st)
     }
 }
 
+/* The max-heap of rank counts.  `rank_work` counts the entries moved, so
+ * tests can check the cost stays logarithmic. */
+static void
+heap_set(struct cls_subtable *st, size_t i, struct cls_rank_count *rc)
+{
+    st->heap[i] = rc;
+    rc->heap_index = i;
+}
+
+static void
+heap_sift_up(struct classifier *cls, struct cls_subtable *st, size_t i)
+{
+    struct cls_rank_count *rc = st->heap[i];
+    while (i > 0 && st->heap[(i - 1) / 2]->rank < rc->rank) {
+        heap_set(st, i, st->heap[(i - 1) / 2]);
+        i = (i - 1) / 2;
+        cls->rank_work++;
+    }
+    heap_set(st, i, rc);
+}
+
+static void
+heap_sift_down(struct classifier *cls, struct cls_subtable *st, size_t i)
+{
+    struct cls_rank_count *rc = st->heap[i];
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= st->n_ranks) {
+            break;
+        }
+        if (child + 1 < st->n_ranks
+            && st->heap[child + 1]->rank > st->heap[child]->rank) {
+            child++;
+        }
+        if (st->heap[child]->rank <= rc->rank) {
+            break;
+        }
+        heap_set(st, i, st->heap[child]);
+        i = child;
+        cls->rank_work++;
+    }
+    heap_set(st, i, rc);
+}
+
+static struct cls_rank_count *
+find_rank_count(const struct cls_subtable *st, uint32_t rank)
+{
+    struct cls_rank_count *rc;
+    HMAP_FOR_EACH_WITH_HASH (rc, node, hash_int(rank, 0), &st->rank_counts) {
+        if (rc->rank == rank) {
+            return rc;
+        }
+    }
+    return NULL;
+}
+
+/* Counts one more rule of `rank` in `st`. */
+static void
+rank_count_inc(struct classifier *cls, struct cls_subtable *st, uint32_t rank)
+{
+    struct cls_rank_count *rc = find_rank_count(st, rank);
+    if (rc) {
+        rc->n_rules++;
+        return;
+    }
+    rc = xmalloc(sizeof *rc);
+    rc->rank = rank;
+    rc->n_rules = 1;
+    hmap_insert(&st->rank_counts, &rc->node, hash_int(rank, 0));
+    if (st->n_ranks == st->heap_allocated) {
+        st->heap_allocated = st->heap_allocated ? st->heap_allocated * 2 : 4;
+        st->heap = xrealloc(st->heap, st->heap_allocated * sizeof *st->heap);
+    }
+    heap_set(st, st->n_ranks++, rc);
+    heap_sift_up(cls, st, rc->heap_index);
+}
+
+/* Counts one rule of `rank` fewer in `st`. */
+static void
+rank_count_dec(struct classifier *cls, struct cls_subtable *st, uint32_t rank)
+{
+    struct cls_rank_count *rc = find_rank_count(st, rank);
+    BUG_ON(!rc);
+    if (--rc->n_rules) {
+        return;
+    }
+    size_t i = rc->heap_index;
+    hmap_remove(&st->rank_counts, &rc->node);
+    free(rc);
+    if (i != --st->n_ranks) {
+        struct cls_rank_count *moved = st->heap[st->n_ranks];
+        heap_set(st, i, moved);
+        heap_sift_up(cls, st, i);
+        heap_sift_down(cls, st, moved->heap_index);
+    }
+}
+
+/* Brings st->max_rank and the subtables' order up to date after rank
+ * counts changed (st not empty). */
+static void
+update_max_rank(struct classifier *cls, struct cls_subtable *st)
+{
+    uint32_t max = st->heap[0]->rank;
+    if (max != st->max_rank) {
+        st->max_rank = max;
+        resort_subtable(cls, st);
+    }
+}
+
 static struct cls_rule *
 find_in_subtable(const struct cls_subtable *st, const struct cls_rule *probe,
                  uint32_t hash)
@@ -162,18 +300,18 @@ classifier_insert(struct classifier *cls, struct cls_rule *rule)
     uint32_t hash = masked_hash(st, &rule->value);
     struct cls_rule *old = find_in_subtable(st, rule, hash);
     if (old) {
+        /* Same rank: the rank counts do not change. */
         hmap_remove(&st->rules, &old->node);
         old->subtable = NULL;
         cls->n_rules--;
+    } else {
+        rank_count_inc(cls, st, rule->rank);
     }
     hmap_insert(&st->rules, &rule->node, hash);
     rule->subtable = st;
     cls->n_rules++;
     cls->version++;
-    if (rule->rank > st->max_rank || hmap_count(&st->rules) == 1) {
-        st->max_rank = rule->rank;
-        resort_subtable(cls, st);
-    }
+    update_max_rank(cls, st);    /* A new subtable (max_rank 0) is last. */
     return old;
 }
 
@@ -194,16 +332,10 @@ classifier_remove(struct classifier *cls, struct cls_rule *rule)
         memmove(&cls->subtables[i], &cls->subtables[i + 1],
                 (cls->n_subtables - i - 1) * sizeof *cls->subtables);
         cls->n_subtables--;
-        hmap_destroy(&st->rules);
-        free(st);
-    } else if (rule->rank == st->max_rank) {
-        uint32_t max = 0;
-        struct cls_rule *r;
-        HMAP_FOR_EACH (r, node, &st->rules) {
-            max = MAX(max, r->rank);
-        }
-        st->max_rank = max;
-        resort_subtable(cls, st);
+        subtable_destroy(st);
+    } else {
+        rank_count_dec(cls, st, rule->rank);
+        update_max_rank(cls, st);
     }
 }
 

@@ -124,10 +124,12 @@ check_lookup(struct classifier *cls, struct flow_cache *cache,
     }
 }
 
+/* Random inserts, removes and lookups against the linear reference, with
+ * priorities drawn from 0..n_priorities-1 (1: all equal), then every rule
+ * removed. */
 static void
-test_random_vs_reference(void **state)
+run_random_vs_reference(unsigned int n_priorities)
 {
-    (void) state;
     struct test_rule *rules = xcalloc(MAX_RULES, sizeof *rules);
     struct classifier cls;
     struct flow_cache cache;
@@ -141,7 +143,7 @@ test_random_vs_reference(void **state)
             struct flow_key v, m;
             random_key(&v);
             random_mask(&m);
-            uint16_t prio = (uint16_t) rnd(50);
+            uint16_t prio = (uint16_t) rnd(n_priorities);
             cls_rule_init(&rules[i].cls, &v, &m, prio);
             struct cls_rule *old = classifier_insert(&cls, &rules[i].cls);
             if (old) {
@@ -166,15 +168,140 @@ test_random_vs_reference(void **state)
         assert_int_equal(classifier_count(&cls), n_in);
     }
     assert_true(cache.hits > 1000);
+    /* Remove all, still checking lookups against the reference. */
     for (size_t i = 0; i < MAX_RULES; i++) {
         if (rules[i].in) {
             classifier_remove(&cls, &rules[i].cls);
+            rules[i].in = false;
+            struct flow_key k;
+            random_key(&k);
+            check_lookup(&cls, &cache, rules, MAX_RULES, &k);
         }
     }
     assert_int_equal(classifier_count(&cls), 0);
     assert_int_equal(cls.n_subtables, 0);
     classifier_destroy(&cls);
     flow_cache_destroy(&cache);
+    free(rules);
+}
+
+static void
+test_random_vs_reference(void **state)
+{
+    (void) state;
+    run_random_vs_reference(50);
+}
+
+static void
+test_random_equal_priorities(void **state)
+{
+    (void) state;
+    run_random_vs_reference(1);
+}
+
+static void
+test_random_few_priorities(void **state)
+{
+    (void) state;
+    run_random_vs_reference(3);
+}
+
+#define N_BIG 20000
+
+/* The rule of test_rule i: nw_dst = i under a /32 mask, or with
+ * `same_value` one value for all (then only priorities tell them apart). */
+static void
+big_rule(struct test_rule *r, uint32_t i, bool same_value, uint16_t priority)
+{
+    struct flow_key v, m;
+    memset(&v, 0, sizeof v);
+    memset(&m, 0, sizeof m);
+    m.nw_dst = 0xffffffff;
+    v.nw_dst = same_value ? 0x0a000001 : 0x0a000000 | i;
+    cls_rule_init(&r->cls, &v, &m, priority);
+}
+
+/* Regression: removing the rule at a subtable's highest priority used to
+ * rescan the whole subtable, and with equal priorities that is every
+ * removal (O(n^2) to delete n flows).  Many rules of one priority in one
+ * subtable (plus a catch-all below them), all removed: the rank upkeep
+ * must not grow with the subtable's size, and lookups stay right. */
+static void
+test_equal_priorities_remove_all(void **state)
+{
+    (void) state;
+    struct test_rule *rules = xcalloc(N_BIG, sizeof *rules);
+    struct classifier cls;
+    classifier_init(&cls);
+    struct cls_rule catchall;
+    struct flow_key zero;
+    memset(&zero, 0, sizeof zero);
+    cls_rule_init(&catchall, &zero, &zero, 1);
+    assert_null(classifier_insert(&cls, &catchall));
+    for (uint32_t i = 0; i < N_BIG; i++) {
+        big_rule(&rules[i], i, false, 0x8000);
+        assert_null(classifier_insert(&cls, &rules[i].cls));
+    }
+    assert_int_equal(classifier_count(&cls), N_BIG + 1);
+    assert_int_equal(cls.n_subtables, 2);
+    /* Remove in a scattered order; after each removal the removed key
+     * falls to the catch-all and a key still present finds its rule. */
+    for (uint32_t n = 0; n < N_BIG; n++) {
+        uint32_t i = (uint32_t) ((n * 7919ull) % N_BIG);   /* 7919 prime. */
+        classifier_remove(&cls, &rules[i].cls);
+        struct flow_key k;
+        memset(&k, 0, sizeof k);
+        k.nw_dst = 0x0a000000 | i;
+        assert_ptr_equal(classifier_lookup(&cls, &k), &catchall);
+        if (n + 1 < N_BIG) {
+            uint32_t j = (uint32_t) (((n + 1) * 7919ull) % N_BIG);
+            k.nw_dst = 0x0a000000 | j;
+            assert_ptr_equal(classifier_lookup(&cls, &k), &rules[j].cls);
+        }
+    }
+    assert_int_equal(classifier_count(&cls), 1);
+    assert_int_equal(cls.n_subtables, 1);
+    /* One rank per subtable: nothing to reorder, ever (the old rescan
+     * visited about N_BIG^2 / 2 rules here). */
+    assert_true(cls.rank_work <= 2);
+    classifier_remove(&cls, &catchall);
+    assert_int_equal(cls.n_subtables, 0);
+    classifier_destroy(&cls);
+    free(rules);
+}
+
+/* Distinct priorities on one (value, mask): removing from the highest
+ * priority down is the worst order for the subtable's max rank, which
+ * must follow every removal at O(log ranks) cost.  (Rules with one value
+ * share a hash chain, so this stays smaller than N_BIG.) */
+#define N_PRIOS 3000
+
+static void
+test_distinct_priorities_remove_from_top(void **state)
+{
+    (void) state;
+    struct test_rule *rules = xcalloc(N_PRIOS, sizeof *rules);
+    struct classifier cls;
+    classifier_init(&cls);
+    for (uint32_t i = 0; i < N_PRIOS; i++) {
+        /* Inserted in a scattered priority order. */
+        uint16_t prio = (uint16_t) ((i * 7919ull) % N_PRIOS);
+        big_rule(&rules[prio], prio, true, prio);
+        assert_null(classifier_insert(&cls, &rules[prio].cls));
+    }
+    assert_int_equal(cls.n_subtables, 1);
+    struct flow_key k;
+    memset(&k, 0, sizeof k);
+    k.nw_dst = 0x0a000001;
+    for (uint32_t p = N_PRIOS; p-- > 0;) {
+        assert_ptr_equal(classifier_lookup(&cls, &k), &rules[p].cls);
+        classifier_remove(&cls, &rules[p].cls);
+    }
+    assert_null(classifier_lookup(&cls, &k));
+    assert_int_equal(cls.n_subtables, 0);
+    /* log2(3000) < 12: at most 12 moves per sift, 2 sifts per change. */
+    assert_true(cls.rank_work <= 2ull * 2 * 12 * N_PRIOS);
+    classifier_destroy(&cls);
     free(rules);
 }
 
@@ -257,6 +384,10 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_vs_reference),
+        cmocka_unit_test(test_random_equal_priorities),
+        cmocka_unit_test(test_random_few_priorities),
+        cmocka_unit_test(test_equal_priorities_remove_all),
+        cmocka_unit_test(test_distinct_priorities_remove_from_top),
         cmocka_unit_test(test_exact_beats_priority),
         cmocka_unit_test(test_cover_overlap),
     };
