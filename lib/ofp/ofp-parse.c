@@ -473,6 +473,49 @@ out:
     return 0;
 }
 
+/* The token that last set a transport field, for checks that need the
+ * whole match (pointers into parse_fields' copy of the input). */
+struct tp_token {
+    const char *key, *value;
+};
+
+static void
+note_tp_token(const char *key, const char *value, struct tp_token *tp_src,
+              struct tp_token *tp_dst)
+{
+    if (!strcmp(key, "tp_src") || !strcmp(key, "icmp_type")) {
+        *tp_src = (struct tp_token) { key, value };
+    } else if (!strcmp(key, "tp_dst") || !strcmp(key, "icmp_code")) {
+        *tp_dst = (struct tp_token) { key, value };
+    }
+}
+
+/* Checks the transport fields against the protocol the whole match ends up
+ * with (keywords may come in any order: "tp_src=544,icmp").  In OpenFlow
+ * 1.0 tp_src/tp_dst of an ICMP match are the ICMP type and code, one byte
+ * each: a larger value could never match and would print as an
+ * icmp_type/icmp_code the parser refuses, so it is refused here. */
+static int
+check_tp_fields(const struct ofp_match_h *m, const struct tp_token *tp_src,
+                const struct tp_token *tp_dst, char **errp)
+{
+    bool icmp = !(m->wildcards & (OFPFW_DL_TYPE | OFPFW_NW_PROTO))
+                && m->dl_type == 0x0800 && m->nw_proto == 1;
+
+    if (!icmp) {
+        return 0;
+    }
+    if (!(m->wildcards & OFPFW_TP_SRC) && m->tp_src > UINT8_MAX) {
+        return parse_error(errp, "%s: invalid value '%s' for ICMP (icmp_type "
+                           "is 0..255)", tp_src->key, tp_src->value);
+    }
+    if (!(m->wildcards & OFPFW_TP_DST) && m->tp_dst > UINT8_MAX) {
+        return parse_error(errp, "%s: invalid value '%s' for ICMP (icmp_code "
+                           "is 0..255)", tp_dst->key, tp_dst->value);
+    }
+    return 0;
+}
+
 /* Walks "key=value" / "key" items separated by commas and/or spaces.  Calls
  * fn for each; stops at "actions=" and returns its text through *actions. */
 static int
@@ -481,6 +524,7 @@ parse_fields(const char *s, struct ofp_flow_spec *spec, bool allow_flow_fields,
 {
     char *copy = xstrdup(s);
     char *p = copy;
+    struct tp_token tp_src = { "tp_src", "" }, tp_dst = { "tp_dst", "" };
     int error = 0;
 
     while (*p) {
@@ -499,7 +543,7 @@ parse_fields(const char *s, struct ofp_flow_spec *spec, bool allow_flow_fields,
                 error = ofp_parse_actions(p, &spec->actions, &spec->n_actions,
                                           errp);
                 spec->has_actions = !error;
-                goto out;
+                break;
             }
             value = p;
             p += strcspn(p, ", \t\r\n");
@@ -549,6 +593,11 @@ parse_fields(const char *s, struct ofp_flow_spec *spec, bool allow_flow_fields,
         if (error) {
             goto out;
         }
+        note_tp_token(key, value, &tp_src, &tp_dst);
+    }
+    ofp_match_normalize(&spec->match);
+    if (!error) {
+        error = check_tp_fields(&spec->match, &tp_src, &tp_dst, errp);
     }
 
 out:

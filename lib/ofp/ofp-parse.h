@@ -15,6 +15,14 @@
  * mod_tp_src:P, mod_tp_dst:P, enqueue:PORT:QUEUE (also enqueue(P,Q)).
  * Port names in_port/local/controller/... are accepted where ports are.
  *
+ * Transport fields are checked against the protocol of the whole match,
+ * whatever the order of the keywords: with ICMP (icmp, or ip/dl_type=0x0800
+ * and nw_proto=1) tp_src/tp_dst are the ICMP type and code and must be
+ * 0..255 ("tp_src=544,icmp" is refused, naming tp_src), so everything the
+ * parser accepts prints (ofp-print.h) as text that parses back to the same
+ * match.  (ovs-ofctl 3.1 accepts that flow and prints icmp_type=544, which
+ * it then refuses itself.)
+ *
  * Errors: functions return 0, or -EINVAL with *errp (if errp is not NULL)
  * set to a new message naming the bad token (caller frees), e.g.
  *   "nw_src: invalid IP address '10.0.0.300'".

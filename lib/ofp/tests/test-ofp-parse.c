@@ -174,6 +174,16 @@ test_parse_errors(void **state)
         { "nw_proto=256", "256" },
         { "nw_tos=3", "3" },
         { "tp_src=70000", "70000" },
+        /* ICMP type/code are one byte, whatever the keyword order
+         * (found by fuzz-ofp-parse: "tp_src=544,icmp" printed as
+         * icmp_type=544, which does not parse). */
+        { "tp_src=544,icmp", "tp_src: invalid value '544' for ICMP" },
+        { "icmp,tp_src=256", "tp_src: invalid value '256' for ICMP" },
+        { "tp_dst=300 icmp", "tp_dst: invalid value '300' for ICMP" },
+        { "ip,tp_dst=0x100,nw_proto=1", "tp_dst: invalid value '0x100'" },
+        { "dl_type=0x0800,nw_proto=1,tp_src=65535", "tp_src: invalid value '65535'" },
+        { "icmp,icmp_type=256", "icmp_type: invalid value '256'" },
+        { "tp_src=544,icmp actions=output:1", "tp_src: invalid value '544'" },
         { "bogus=1", "bogus" },
         { "frobnicate", "frobnicate" },
         { "priority=65536", "65536" },
@@ -227,6 +237,14 @@ test_print_parse_roundtrip(void **state)
         "dl_type=0x86dd,dl_vlan_pcp=5 actions=enqueue:1:3,strip_vlan",
         "ip,nw_tos=184 actions=mod_nw_tos:0,mod_nw_src:1.1.1.1,mod_tp_dst:8080,IN_PORT",
         "actions=mod_dl_dst:aa:bb:cc:dd:ee:ff,ALL",
+        /* The protocol keyword after the transport fields. */
+        "tp_src=255,tp_dst=0,icmp actions=drop",
+        "tp_src=544,tcp actions=drop",
+        "tp_src=544,tp_dst=65535,udp actions=drop",
+        "tp_src=544,ip actions=drop",
+        "icmp_type=3,tcp actions=drop",
+        "tp_src=544,nw_proto=1 actions=drop",
+        "tp_src=544,dl_type=0x0800,nw_proto=2 actions=drop",
     };
 
     (void) state;
