@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "lab/cgroup.h"
+#include "lab/placement.h"
 #include "lab/netns.h"
 #include "lab/nl.h"
 #include "lab/proc.h"
@@ -121,6 +122,24 @@ lab_down(const char *run_dir, char **errp)
     return error;
 }
 
+/* For a controller placed in a container: is its process PID really in
+ * the container's cgroups and namespace?  Sets NODE's "placement". */
+static void
+placement_status(json_t *node, pid_t pid)
+{
+    json_t *cg = json_object_get(node, "cgroups");
+    bool in_cgroups = true;
+    size_t i;
+    json_t *path;
+    json_array_foreach(cg, i, path) {
+        in_cgroups &= lab_placement_in_cgroup(pid, json_string_value(path));
+    }
+    const char *netns = jstr(node, "netns");
+    json_object_set_new(node, "placement",
+                        json_pack("{s:i, s:b, s:b}", "pid", (int) pid, "in_cgroups", in_cgroups,
+                                  "in_netns", netns && lab_placement_in_netns(pid, netns)));
+}
+
 int
 lab_status(const char *run_dir, json_t **statusp, char **errp)
 {
@@ -154,6 +173,10 @@ lab_status(const char *run_dir, json_t **statusp, char **errp)
             if (!strcmp(jstr(obj, "type"), "netns")) {
                 json_object_set_new(n, "alive", json_false());
             }
+        }
+        if (n && present && !strcmp(jstr(obj, "type"), "process")
+            && json_object_get(n, "container")) {
+            placement_status(n, json_integer_value(json_object_get(obj, "pid")));
         }
         if (n && present && !strcmp(jstr(obj, "type"), "process")) {
             json_object_set_new(n, "processes",

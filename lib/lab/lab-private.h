@@ -32,7 +32,8 @@ struct up {
  * returns ERROR. */
 int up_fail(struct up *, int error, const char *fmt, ...) PRINTF_FORMAT(3, 4);
 int mkdir_p(const char *path);
-/* NAME-NODE, or NULL for a vm node (no namespace).  Caller frees. */
+/* NAME-NODE, or NULL for a vm node and a controller in a container (no
+ * namespace of their own).  Caller frees. */
 char *node_netns(const struct lab_topo *, const struct lab_node *);
 /* RUN_DIR/ + FMT with NODE substituted.  Caller frees. */
 char *run_path(struct up *, const char *fmt, const char *node);

@@ -69,7 +69,8 @@ mkdir_p(const char *path)
 char *
 node_netns(const struct lab_topo *topo, const struct lab_node *node)
 {
-    return node->kind == LAB_NODE_VM ? NULL : xasprintf("%s-%s", topo->name, node->name);
+    return node->kind == LAB_NODE_VM || node->container
+           ? NULL : xasprintf("%s-%s", topo->name, node->name);
 }
 
 char *
@@ -128,8 +129,27 @@ start_daemon(struct up *u, const struct lab_node *node, const char *what, char *
     json_t *rec = lab_state_node(u->st, node->name, 0);
     const char *netns = json_string_value(json_object_get(rec, "netns"));
     struct lab_exec_ctx ctx = { .netns = netns, .cpu_mask = node->cpu_mask };
+    char **cgroups = NULL;
+    if (node->container) {
+        /* A controller in a container: its cgroups and CPUs too, recorded
+         * on the controller's node so that `exec` and `status` see them. */
+        json_t *crec = lab_state_node(u->st, node->container, 0);
+        json_t *cg = json_object_get(crec, "cgroups");
+        ctx.n_cgroups = json_array_size(cg);
+        cgroups = xcalloc(ctx.n_cgroups + 1, sizeof *cgroups);
+        for (size_t i = 0; i < ctx.n_cgroups; i++) {
+            cgroups[i] = (char *) json_string_value(json_array_get(cg, i));
+        }
+        ctx.cgroups = cgroups;
+        ctx.cpu_mask = json_integer_value(json_object_get(crec, "cpu_mask"));
+        if (cg) {
+            json_object_set(rec, "cgroups", cg);
+        }
+        json_object_set_new(rec, "cpu_mask", json_integer(ctx.cpu_mask));
+    }
     int gate;
     pid_t pid = lab_proc_start(&ctx, argv, log_path, &gate);
+    free(cgroups);
     if (pid < 0) {
         return up_fail(u, pid, "node %s: cannot start %s", node->name, what);
     }
@@ -166,6 +186,16 @@ up_namespaces(struct up *u)
         json_t *rec = lab_state_node(u->st, node->name, 1);
         json_object_set_new(rec, "kind", json_string(lab_node_kind_name(node->kind)));
         json_object_set_new(rec, "cpu_mask", json_integer(node->cpu_mask));
+        if (node->container) {
+            /* The daemon joins the container's namespace and cgroups
+             * (start_daemon); nothing of its own to make or remove. */
+            const struct lab_node *c = lab_topo_find(topo, node->container);
+            json_object_set_new(rec, "container", json_string(node->container));
+            char *cns = xasprintf("%s-%s", topo->name, c->name);
+            json_object_set_new(rec, "netns", json_string(cns));
+            free(cns);
+            continue;
+        }
         char *ns = node_netns(topo, node);
         if (!ns) {
             continue;

@@ -347,7 +347,8 @@ static const char shared_topo[] =
 /* Seed design 4b on one plural-switchd shared by two virtual networks,
  * sliced by plural-slicer by port: "ip" (ports 1-2, ARP and IPv4) routed by
  * the router app, "clean" (ports 3-4, PLURAL-CS frames, Ethertype 0x88b5)
- * forwarded by the cleanslate app. */
+ * forwarded by the cleanslate app.  The router's controller runs inside
+ * container pk (its cgroups and namespace; seed fig. 26). */
 static const char shared_plural_nodes[] =
 "  pa: { kind: host, addresses: { eth1: 10.22.1.1/24 },\n"
 "        routes: [ { dst: default, via: 10.22.1.254 } ] }\n"
@@ -362,7 +363,8 @@ static const char shared_plural_nodes[] =
 "      - { name: ip, controller: prt, ports: [1, 2], flowspace: [arp, ip], weight: 1 }\n"
 "      - { name: clean, controller: pcs, ports: [3, 4], flowspace: [\"dl_type=0x88b5\"],\n"
 "          weight: 1 }\n"
-"  prt: { kind: controller, app: router, config: router-plural.conf }\n"
+"  pk: { kind: container, cpu: 1, memory: 256M }\n"
+"  prt: { kind: controller, app: router, config: router-plural.conf, container: pk }\n"
 "  pcs: { kind: controller, app: cleanslate, config: cleanslate.conf }\n";
 static const char shared_plural_links[] =
 "  - endpoints: [pa:eth1, sw:p1]\n"
@@ -595,6 +597,52 @@ run_cleanslate(struct scen *s)
     free(out);
 }
 
+/* Reports where controller node NODE runs (its container's cgroups and
+ * namespace, as `plural lab status` checks them) in the notes and in
+ * summary.json "controllers": {NODE: {container, pid, in_cgroups,
+ * in_netns}}. */
+static void
+report_placement(struct scen *s, const char *node)
+{
+    json_t *status;
+    char *err;
+    if (lab_status(s->run_dir, &status, &err)) {
+        free(err);
+        return;
+    }
+    json_t *n = json_object_get(json_object_get(status, "nodes"), node);
+    const char *container = json_string_value(json_object_get(n, "container"));
+    json_t *pl = json_object_get(n, "placement");
+    if (!s->notes_md) {
+        s->notes_md = xmalloc(sizeof *s->notes_md);
+        buf_init(s->notes_md, 256);
+    }
+    if (!s->extra) {
+        s->extra = json_object();
+    }
+    json_t *ctls = json_object_get(s->extra, "controllers");
+    if (!ctls) {
+        ctls = json_object();
+        json_object_set_new(s->extra, "controllers", ctls);
+    }
+    if (container && pl) {
+        bool ok = json_is_true(json_object_get(pl, "in_cgroups"))
+                  && json_is_true(json_object_get(pl, "in_netns"));
+        buf_printf(s->notes_md, "Controller %s (%s app) ran inside container node %s: pid "
+                   "%lld %s its cgroups and network namespace.\n", node,
+                   json_string_value(json_object_get(n, "app")), container,
+                   json_integer_value(json_object_get(pl, "pid")),
+                   ok ? "checked in" : "NOT found in");
+        json_t *rec = json_deep_copy(pl);
+        json_object_set_new(rec, "container", json_string(container));
+        json_object_set_new(ctls, node, rec);
+    } else {
+        buf_printf(s->notes_md, "Controller %s: no process placed in a container.\n", node);
+        json_object_set_new(ctls, node, json_pack("{s:b}", "in_cgroups", false));
+    }
+    json_decref(status);
+}
+
 int
 scenario_shared(struct scen *s)
 {
@@ -636,6 +684,9 @@ scenario_shared(struct scen *s)
             add_result(s, p->name, NULL, xasprintf("cannot enable forwarding in %s",
                                                    p->router));
             continue;
+        }
+        if (i == 1) {
+            report_placement(s, "prt");
         }
         run_iperf(s, p, 1500);
         if (i == 1) {

@@ -399,7 +399,7 @@ read_node(struct reader *r, struct lab_topo *topo, const char *name, int line,
           const struct ytree *t)
 {
     static const char *const keys[] = {
-        "kind", "cpus", "cpu", "memory", "vcpus", "nic", "accel", "app", "config",
+        "kind", "cpus", "cpu", "memory", "vcpus", "nic", "accel", "app", "config", "container",
         "controllers", "fail-mode", "addresses", "routes", "vlans", "slices", NULL,
     };
     struct lab_node *node = &topo->nodes[topo->n_nodes++];
@@ -490,6 +490,9 @@ read_node(struct reader *r, struct lab_topo *topo, const char *name, int line,
     }
     node->app = opt_string(r, t, "app");
     node->config = opt_string(r, t, "config");
+    if ((node->container = opt_string(r, t, "container"))) {
+        node->container_line = yaml_tree_get(t, "container")->line;
+    }
     node->fail_mode = opt_string(r, t, "fail-mode");
     if (node->fail_mode && strcmp(node->fail_mode, "secure")
         && strcmp(node->fail_mode, "standalone")) {
@@ -713,6 +716,19 @@ validate(struct reader *r, struct lab_topo *topo)
         } else if (node->app) {
             error_at(r, node->line, "node %s: only controller nodes have an app", node->name);
         }
+        if (node->container) {
+            const struct lab_node *c = lab_topo_find(topo, node->container);
+            if (node->kind != LAB_NODE_CONTROLLER) {
+                error_at(r, node->container_line, "node %s: only controller nodes run in a "
+                         "container", node->name);
+            } else if (!c || c->kind != LAB_NODE_CONTAINER) {
+                error_at(r, node->container_line, "node %s: container '%s' is not a container "
+                         "node", node->name, node->container);
+            } else if (node->n_ifaces) {
+                error_at(r, node->container_line, "node %s: a controller in a container has "
+                         "no links of its own (link the container)", node->name);
+            }
+        }
         if (node->kind == LAB_NODE_VM) {
             if (node->n_routes || node->n_vlans) {
                 error_at(r, node->line, "node %s: routes and vlans inside a vm are not "
@@ -743,6 +759,7 @@ lab_topo_destroy(struct lab_topo *topo)
         free(n->accel);
         free(n->app);
         free(n->config);
+        free(n->container);
         free(n->fail_mode);
         for (size_t j = 0; j < n->n_controllers; j++) {
             free(n->controllers[j]);

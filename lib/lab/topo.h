@@ -98,6 +98,9 @@ struct lab_node {
     char *nic;                 /* VM: "virtio" or "e1000". */
     char *accel;               /* VM: "auto", "kvm" or "tcg". */
     char *app, *config;        /* Controller. */
+    char *container;           /* Controller: a container node whose netns and
+                                * cgroups the daemon joins; NULL: its own. */
+    int container_line;
     char **controllers;        /* Switches: controller node names. */
     size_t n_controllers;
     char *fail_mode;           /* plural-switch: secure/standalone. */

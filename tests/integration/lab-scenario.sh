@@ -44,6 +44,10 @@ cs = summ["cleanslate"]
 assert cs["ok"] and cs["sent"] > 0 and cs["delivered"] == cs["sent"], cs
 md = open(os.path.join(d, "report.md")).read()
 assert "%d of %d PLURAL-CS frames" % (cs["delivered"], cs["sent"]) in md
+# The router's controller ran inside container pk (cgroups and netns).
+pl = summ["controllers"]["prt"]
+assert pl["container"] == "pk" and pl["in_cgroups"] and pl["in_netns"] and pl["pid"] > 0, pl
+assert "Controller prt (router app) ran inside container node pk: pid %d checked in" % pl["pid"] in md
 names = [p["platform"] for p in summ["platforms"] if "report" in p]
 assert names[:2] == ["native", "plural"], names
 for p in summ["platforms"]:

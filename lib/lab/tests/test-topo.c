@@ -37,6 +37,7 @@ static const char good[] =
 "  g: { kind: vm, vcpus: 2, memory: 512M, nic: e1000 }\n"
 "  sw: { kind: plural-switch, controllers: [c], fail-mode: secure }\n"
 "  c: { kind: controller, app: router, config: r.conf }\n"
+"  cb: { kind: controller, app: l2, container: b }\n"
 "  fv: { kind: slicer, slices: [ { name: a, controller: c, ports: [1, 2],\n"
 "        flowspace: [\"dl_vlan=10\"], weight: 3 } ] }\n"
 "links:\n"
@@ -58,7 +59,7 @@ test_good(void **state)
     assert_int_equal(error, 0);
     assert_null(err);
     assert_string_equal(topo->name, "t3");
-    assert_int_equal(topo->n_nodes, 7);
+    assert_int_equal(topo->n_nodes, 8);
     assert_int_equal(topo->n_links, 3);
     const struct lab_node *r = lab_topo_find(topo, "r");
     assert_int_equal(r->kind, LAB_NODE_ROUTER);
@@ -76,7 +77,7 @@ test_good(void **state)
     assert_int_equal(a->routes[0].plen, 0);
     assert_int_equal(ntohl(a->routes[0].via.s_addr), 0x0a0001fe);
     assert_int_equal(topo->links[0].mtu, 1400);
-    assert_int_equal(topo->links[0].line, 27);
+    assert_int_equal(topo->links[0].line, 28);
     const struct lab_node *g = lab_topo_find(topo, "g");
     assert_int_equal(g->vcpus, 2);
     assert_string_equal(g->nic, "e1000");
@@ -87,6 +88,8 @@ test_good(void **state)
     assert_string_equal(fv->slices[0].ports, "[1, 2]");
     assert_string_equal(fv->slices[0].matches[0], "dl_vlan=10");
     assert_int_equal(fv->slices[0].weight, 3);
+    assert_string_equal(lab_topo_find(topo, "cb")->container, "b");
+    assert_null(lab_topo_find(topo, "c")->container);
     assert_null(lab_topo_find(topo, "zz"));
     lab_topo_destroy(topo);
 }
@@ -158,6 +161,15 @@ test_errors(void **state)
     expect_error("name: x\nnodes:\n  c: { kind: controller, app: l2 }\n  f:\n    kind: slicer\n"
                  "    slices:\n      - { name: s, controller: c, ports: [1, x], flowspace: [ip] }\n",
                  "bad.yml:7: node f: slice s: bad port 'x'");
+    /* A controller placed in a container: the container must be one. */
+    expect_error("name: x\nnodes:\n  h: { kind: host }\n  c:\n    kind: controller\n"
+                 "    app: l2\n    container: h\n",
+                 "bad.yml:7: node c: container 'h' is not a container node");
+    expect_error("name: x\nnodes:\n  c: { kind: controller, app: l2,\n"
+                 "       container: nowhere }\n",
+                 "bad.yml:4: node c: container 'nowhere' is not a container node");
+    expect_error("name: x\nnodes:\n  k: { kind: container }\n  h: { kind: host, container: k }\n",
+                 "bad.yml:4: node h: only controller nodes run in a container");
     /* Every error is reported, not only the first. */
     const char *two = "name: x\nnodes:\n  a: { kind: foo }\n  b: { kind: bar }\n";
     struct lab_topo *topo;
