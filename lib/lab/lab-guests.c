@@ -32,11 +32,16 @@ vm_images(struct up *u, char **kernel, char **initrd)
     }
     const char *modules[] = { "virtio_pci", "virtio_net", "e1000", NULL };
     char *plural = find_binary("PLURAL_BIN", "plural", "plural");
-    /* plural (bench inside the guest) and iperf3 (p2p servers), when present. */
-    const char *binaries[3] = { NULL };
+    char *controller = find_binary("PLURAL_CONTROLLER", "controller", "plural-controller");
+    /* plural (bench inside the guest), plural-controller (a controller app
+     * in a guest) and iperf3 (p2p servers), when present. */
+    const char *binaries[4] = { NULL };
     size_t n_bin = 0;
     if (plural[0] == '/' && access(plural, X_OK) == 0) {
         binaries[n_bin++] = plural;
+    }
+    if (controller[0] == '/' && access(controller, X_OK) == 0) {
+        binaries[n_bin++] = controller;
     }
     if (access("/usr/bin/iperf3", X_OK) == 0) {
         binaries[n_bin++] = "/usr/bin/iperf3";
@@ -49,6 +54,7 @@ vm_images(struct up *u, char **kernel, char **initrd)
         free(err);
     }
     free(plural);
+    free(controller);
     free(version);
     return error;
 }

@@ -32,6 +32,11 @@ echo "$out" | grep -q "^hello-from-$(ls /boot/vmlinuz-* | sed 's,.*vmlinuz-,,' |
 grep -q "s (host clock)" "$T/time.txt" || fail "no host-measured time"
 "$PLURAL" lab exec --run-dir "$run" g -- 'ip -o addr show eth0' | grep -q "10.79.0.2/24" || fail "guest address"
 "$PLURAL" lab exec --run-dir "$run" h -- ping -c1 -W5 10.79.0.2 >/dev/null || fail "host cannot reach the guest"
+# plural-controller and its libraries are in the initramfs: it runs in the guest.
+if [ -x "$PLURAL_BUILD/src/controller/plural-controller" ]; then
+    "$PLURAL" lab exec --run-dir "$run" g -- plural-controller --version | grep -q "^plural-controller " \
+        || fail "plural-controller does not run in the guest"
+fi
 pid=$(sed -n 's/.*"pid": \([0-9]*\).*/\1/p' "$run/state.json" | tail -1)
 "$PLURAL" lab down --run-dir "$run" >/dev/null || fail "down"
 [ -n "$pid" ] && running "$pid" && fail "qemu $pid survived down"
