@@ -36,6 +36,19 @@ grep -q "s (host clock)" "$T/time.txt" || fail "no host-measured time"
 if [ -x "$PLURAL_BUILD/src/controller/plural-controller" ]; then
     "$PLURAL" lab exec --run-dir "$run" g -- plural-controller --version | grep -q "^plural-controller " \
         || fail "plural-controller does not run in the guest"
+    # A controller in the guest serves a plural-switchd in h over the tap.
+    if [ -x "$PLURAL_BUILD/src/switchd/plural-switchd" ]; then
+        port=$(free_port)
+        "$PLURAL" lab exec --run-dir "$run" g -- "plural-controller --app l2 --listen ptcp:$port \
+            --ctl /tmp/c.ctl --log-file /tmp/c.log </dev/null >/dev/null 2>&1 &" || fail "guest controller"
+        "$PLURAL" lab exec --run-dir "$run" h -- sh -c "echo \$\$ > $T/sw.pid; exec \
+            $PLURAL_BUILD/src/switchd/plural-switchd --dpid 0000000000000abc --fail-mode secure \
+            --controller tcp:10.79.0.2:$port --ctl $T/sw.ctl > $T/sw.log 2>&1" &
+        on_exit "kill_pidfile $T/sw.pid"
+        wait_for 20 sh -c "'$PLURAL' lab exec --run-dir '$run' g -- plural ctl --ctl /tmp/c.ctl show \
+            | grep -q '^  0000000000000abc tcp:10.79.0.1:[0-9]* up'" \
+            || fail "switch in h not connected to the guest's controller: $(cat "$T/sw.log")"
+    fi
 fi
 pid=$(sed -n 's/.*"pid": \([0-9]*\).*/\1/p' "$run/state.json" | tail -1)
 "$PLURAL" lab down --run-dir "$run" >/dev/null || fail "down"
