@@ -325,6 +325,60 @@ test_timeouts(void **state)
     clock_resume();
 }
 
+/* Many flows of one priority removed by one wildcard DELETE (with an
+ * out_port filter) and by expiry: each removal is O(1) in the classifier
+ * (it used to rescan the flow's subtable per removal, O(n^2) in all). */
+#define N_SAME_PRIORITY 20000
+
+static void
+test_delete_and_expire_many_same_priority(void **state)
+{
+    (void) state;
+    clock_stop();
+    struct flow_table ft;
+    struct ofp_error err;
+    flow_table_init(&ft, 0);
+    struct removed_log log = {0};
+    flow_table_set_removed_cb(&ft, on_removed, &log);
+    for (uint32_t i = 0; i < N_SAME_PRIORITY; i++) {
+        struct ofp_flow_mod_h fm = fm_make(OFPFC_ADD, 0x8000, 1 + i % 2);
+        match_ip_dst(&fm.match, 0x0a000000 | i, 32);
+        fm.idle_timeout = 10;
+        fm.cookie = i;
+        assert_int_equal(flow_table_apply(&ft, &fm, &err), 0);
+    }
+    assert_int_equal(flow_table_active_count(&ft), N_SAME_PRIORITY);
+
+    /* DELETE ip,nw_dst=10.0.0.0/8 out_port=2: every other flow. */
+    struct ofp_flow_mod_h del = fm_make(OFPFC_DELETE, 0, 1);
+    match_ip_dst(&del.match, 0x0a000000, 8);
+    del.out_port = 2;
+    assert_int_equal(flow_table_apply(&ft, &del, &err), 0);
+    assert_int_equal(log.n, N_SAME_PRIORITY / 2);
+    assert_int_equal(log.reasons[0], OFPRR_DELETE);
+    assert_int_equal(flow_table_active_count(&ft), N_SAME_PRIORITY / 2);
+    struct flow_key k = ip_key(0x0a000001);      /* Flow 1: output 2. */
+    assert_null(flow_table_lookup(&ft, &k));
+    k = ip_key(0x0a000002);
+    struct flow_entry *e = flow_table_lookup(&ft, &k);
+    assert_non_null(e);
+    assert_int_equal(e->cookie, 2);
+
+    /* The rest idles out at 10 s. */
+    clock_warp_ms(9999);
+    assert_int_equal(flow_table_expire(&ft, clock_now_ms()), 0);
+    clock_warp_ms(1);
+    assert_int_equal(flow_table_expire(&ft, clock_now_ms()),
+                     N_SAME_PRIORITY / 2);
+    assert_int_equal(log.n, N_SAME_PRIORITY);
+    assert_int_equal(flow_table_active_count(&ft), 0);
+    assert_int_equal(ft.normal.n_subtables, 0);
+    /* One priority: the classifier never had to re-rank a subtable. */
+    assert_int_equal(ft.normal.rank_work, 0);
+    flow_table_destroy(&ft);
+    clock_resume();
+}
+
 static void
 test_match_conversion(void **state)
 {
@@ -386,6 +440,7 @@ main(void)
         cmocka_unit_test(test_overlap_full_emerg),
         cmocka_unit_test(test_modify_delete),
         cmocka_unit_test(test_timeouts),
+        cmocka_unit_test(test_delete_and_expire_many_same_priority),
         cmocka_unit_test(test_match_conversion),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
