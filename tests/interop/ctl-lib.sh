@@ -14,6 +14,16 @@
 #                                  bridge with OpenFlow 1.0, fail-mode secure,
 #                                  ports numbered 1.. in the order given
 #   host_add NS IF ADDR/LEN GW     a namespace host: IP on IF, default via GW
+#   dataplane_start NS PORT IF...  the switch under test (see below)
+#   dp_flows NS                    the flow table of that switch itself (not
+#                                  the controller's view of it)
+#   dp_has_flow NS PATTERN         true when a flow of it matches PATTERN
+#   dp_lacks_flow NS PATTERN       true when none does (false if the table
+#                                  cannot be read)
+#
+# Exit hooks stop daemons by the pid they had at start, checked against
+# their command line (which names $T): they work even if $T was removed
+# under the test, and never hit a reused pid.
 CONTROLLER=$PLURAL_BUILD/src/controller/plural-controller
 
 require_controller() {
@@ -29,9 +39,22 @@ controller_start() {
         "$CONTROLLER" --ctl "$T/$_name.ctl" "$@" >"$T/$_name.log" 2>&1 &
     fi
     echo $! >"$T/$_name.pid"
-    on_exit "kill_pidfile $T/$_name.pid"
+    on_exit "kill_pidfile $T/$_name.pid; kill_ours $! $T/$_name.ctl"
     wait_for 10 "$PLURAL" ctl --ctl "$T/$_name.ctl" show ||
         fail "plural-controller $_name does not answer on its control socket"
+}
+
+# kill_ours PID MARK: stops PID if its command line still contains MARK.
+kill_ours() {
+    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2" && kill "$1" 2>/dev/null
+    return 0
+}
+
+# pidfile_hook FILE MARK: after a daemon wrote FILE, an exit hook that
+# stops it (by pid file, and by pid if FILE is gone by then).
+pidfile_hook() {
+    _pid=$(cat "$1" 2>/dev/null)
+    on_exit "kill_pidfile $1${_pid:+; kill_ours $_pid $2}"
 }
 
 ctl() {
@@ -60,12 +83,14 @@ ovs_start() {
     ovsdb-server "$_run/conf.db" --remote="punix:$_run/db.sock" \
         --pidfile="$_run/ovsdb-server.pid" --unixctl="$_run/ovsdb-server.ctl" \
         --detach --log-file="$T/ovsdb-$_ns.log" || fail "ovsdb-server did not start"
-    on_exit "kill_pidfile $_run/ovsdb-server.pid"
+    pidfile_hook "$_run/ovsdb-server.pid" "$_run/"
     ovs-vsctl --db="unix:$_run/db.sock" --no-wait init
-    ip netns exec "$_ns" ovs-vswitchd "unix:$_run/db.sock" --pidfile="$_run/ovs-vswitchd.pid" \
+    # OVS_RUNDIR: the bridge's management socket (br0.mgmt) is private too;
+    # by default every instance would use /var/run/openvswitch/br0.mgmt.
+    ip netns exec "$_ns" env OVS_RUNDIR="$_run" ovs-vswitchd "unix:$_run/db.sock" --pidfile="$_run/ovs-vswitchd.pid" \
         --unixctl="$_run/ovs-vswitchd.ctl" --detach --log-file="$T/ovs-vswitchd-$_ns.log" \
         >/dev/null 2>&1 || fail "ovs-vswitchd did not start"
-    on_exit "kill_pidfile $_run/ovs-vswitchd.pid"
+    pidfile_hook "$_run/ovs-vswitchd.pid" "$_run/"
 }
 
 vsctl() {
@@ -113,8 +138,26 @@ dataplane_start() {
         ip netns exec "$_ns" "$SWITCHD" --ctl "$T/switchd.ctl" --pidfile "$T/switchd.pid" \
             --log-file "$T/switchd.log" --detach $_args \
             --controller "tcp:127.0.0.1:$_port" || fail "plural-switchd did not start"
-        on_exit "kill_pidfile $T/switchd.pid"
+        pidfile_hook "$T/switchd.pid" "$T/switchd.ctl"
     fi
+}
+
+dp_flows() {
+    if [ "${CTL_DATAPLANE:-ovs}" = ovs ]; then
+        ovs-ofctl -O OpenFlow10 dump-flows "unix:$T/ovs-$1/br0.mgmt"
+    else
+        "$PLURAL" switch --ctl "$T/switchd.ctl" dump-flows
+    fi
+}
+
+dp_has_flow() {
+    _flows=$(dp_flows "$1") || return 1
+    printf '%s\n' "$_flows" | grep -q -- "$2"
+}
+
+dp_lacks_flow() {
+    _flows=$(dp_flows "$1") || return 1
+    ! printf '%s\n' "$_flows" | grep -q -- "$2"
 }
 
 # ctl_ports_up NAME N: true when the controller sees N ports with link up

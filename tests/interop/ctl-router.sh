@@ -48,19 +48,21 @@ echo "$out" | grep -q "From 10.0.1.1.*Time to live exceeded" ||
     fail "no ICMP time exceeded for TTL 1: $out"
 
 # 2. A -> B: works; B sees the first echo request (routed by the
-#    controller: B is not resolved yet) with TTL 64 - 1.
+#    controller: B is not resolved yet) with TTL 64 - 1.  The sniffer says
+#    when its socket is bound (ttl-ready); only then does A ping.
 ip netns exec "$B" /usr/bin/python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
 s.bind(("b0", 0)); s.settimeout(10)
+open(sys.argv[1], "w").close()
 while True:
     f = s.recv(2048)
     ip = f[14:]
     if ip[9] == 1 and ip[12:16] == bytes([10, 0, 1, 2]) and ip[20] == 8:
         print(ip[8]); break
-' >"$T/ttl-at-b" 2>&1 &
+' "$T/ttl-ready" >"$T/ttl-at-b" 2>&1 &
 sniffer=$!
-sleep 0.3
+wait_for 10 test -e "$T/ttl-ready" || fail "the sniffer on B did not start: $(cat "$T/ttl-at-b")"
 out=$(ip netns exec "$A" ping -c 3 -i 0.3 -W 3 10.0.2.2 2>&1)
 echo "$out" | grep -q " 0% packet loss" || fail "ping A->B lost packets: $out"
 wait $sniffer
@@ -91,7 +93,15 @@ fi
 ip netns exec "$A" ping -c 1 -W 2 10.0.4.1 >/dev/null 2>&1 && fail "10.0.4.1 reachable before its route exists"
 ctl ctl route add 10.0.4.0/24 via 10.0.2.2 || fail "route add failed"
 wait_for 5 ip netns exec "$A" ping -c 1 -W 1 10.0.4.1 || fail "10.0.4.1 unreachable after route add"
+wait_for 10 dp_has_flow "$S" "nw_dst=10\.0\.4\." ||
+    fail "no flow for 10.0.4.0/24 in the switch after route add: $(dp_flows "$S" 2>&1)"
 ctl ctl route del 10.0.4.0/24 || fail "route del failed"
+# The reply to `route del` means the controller sent the FLOW_MOD, not that
+# the switch applied it: wait until the switch's own table has no flow for
+# 10.0.4.0/24 left (reactive: the /32 flow of 10.0.4.1; proactive: the
+# route's flow), then the next packet must reach the controller.
+wait_for 10 dp_lacks_flow "$S" "nw_dst=10\.0\.4\." ||
+    fail "the switch still has a flow for 10.0.4.0/24 after route del: $(dp_flows "$S" 2>&1)"
 out=$(ip netns exec "$A" ping -c 1 -W 3 10.0.4.1 2>&1)
 echo "$out" | grep -q "Destination Net Unreachable" || fail "10.0.4.1 still routed after route del: $out"
 
@@ -111,8 +121,8 @@ ip netns exec "$A" ip neigh replace 10.0.1.1 lladdr 02:00:00:00:01:01 nud perman
 ip netns exec "$B" ip neigh replace 10.0.2.1 lladdr 02:00:00:00:02:01 nud permanent dev b0
 ip netns exec "$B" iperf3 -s -1 -B 10.0.2.2 >"$T/iperf3-server.log" 2>&1 &
 on_exit "kill $! 2>/dev/null"
-wait_for 5 ip netns exec "$B" ss -Hltn "sport = :5201" | grep -q . || true
-sleep 0.2
+wait_for 10 sh -c "ip netns exec $B ss -Hltn 'sport = :5201' | grep -q ." ||
+    fail "iperf3 server on B does not listen: $(cat "$T/iperf3-server.log")"
 pin_before=$(ctl_stat ctl packet_in)
 ip netns exec "$A" iperf3 -c 10.0.2.2 -t 5 -J >"$T/iperf3.json" 2>"$T/iperf3.log" ||
     fail "iperf3 failed: $(tail -5 "$T/iperf3.json" "$T/iperf3.log")"
