@@ -6,7 +6,10 @@
  *   plural-cleanslate recv --dev IF --addr ADDR [--count N] [--timeout S]
  *
  * recv prints one line per frame addressed to ADDR:
- *   "from 1 to 2 len 5: hello"  and exits 0 after --count frames, 1 on timeout. */
+ *   "from 1 to 2 len 5: hello"  and exits 0 after --count frames, 1 on timeout.
+ * Once its socket is bound (frames sent from then on are seen) it says so on
+ * stderr: "plural-cleanslate: receiving on IF as node ADDR", so a script can
+ * wait for that line instead of sleeping before it sends. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -174,6 +177,7 @@ main(int argc, char *argv[])
         if (fd < 0) {
             return 1;
         }
+        fprintf(stderr, "plural-cleanslate: receiving on %s as node %u\n", dev, addr);
         uint8_t want[6];
         cs_addr_to_mac(addr, want);
         struct timespec start;

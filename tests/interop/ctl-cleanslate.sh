@@ -14,6 +14,11 @@ CSTOOL=$PLURAL_BUILD/apps/plural-cleanslate
 
 A=$P-a; B=$P-b; S=$P-s
 netns_add "$A"; netns_add "$B"; netns_add "$S"
+# No IPv6 on the hosts: its neighbour discovery would reach the controller
+# as PACKET_INs, which step 2 counts.
+for ns in "$A" "$B"; do
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+done
 veth_add "$A" a0 "$S" "$P-sa"
 veth_add "$B" b0 "$S" "$P-sb"
 cat >"$T/cs.conf" <<CONF
@@ -29,15 +34,21 @@ controller_start ctl "$S" --app cleanslate --config "$T/cs.conf" --listen "ptcp:
 dataplane_start "$S" "$PORT" "$P-sa" "$P-sb"
 wait_for 20 ctl_switches_up ctl 1 || fail "the switch did not connect"
 wait_for 10 ctl_ports_up ctl 2 || fail "ports not up: $(ctl ctl show)"
+# 2 node flows, 2 TCP flows, 2 ARP flows: sent by the controller, then in
+# the switch's own table (the switch applies them after the controller's
+# list shows them).
 wait_for 10 sh -c "[ \$(\"$PLURAL\" ctl --ctl $T/ctl.ctl flows | grep -c priority=) -ge 6 ]" ||
     fail "flows not installed: $(ctl ctl flows)"
+dp_has_6_flows() { [ "$(dp_flows "$S" | grep -c "actions=")" -ge 6 ]; }
+wait_for 10 dp_has_6_flows || fail "flows not in the switch: $(dp_flows "$S" 2>&1)"
 
 # 1. PLURAL-CS both ways.
 for dir in "$A a0 1 $B b0 2" "$B b0 2 $A a0 1"; do
     set -- $dir
-    ip netns exec "$4" "$CSTOOL" recv --dev "$5" --addr "$6" --count 3 --timeout 5 >"$T/recv.out" 2>&1 &
+    ip netns exec "$4" "$CSTOOL" recv --dev "$5" --addr "$6" --count 3 --timeout 10 >"$T/recv.out" 2>&1 &
     rpid=$!
-    sleep 0.3
+    wait_for 10 grep -q "receiving on $5" "$T/recv.out" ||
+        fail "the receiver on $5 did not start: $(cat "$T/recv.out")"
     ip netns exec "$1" "$CSTOOL" send --dev "$2" --from "$3" --to "$6" --count 3 "hello from $3" ||
         fail "send failed"
     wait $rpid || fail "node $6 did not receive 3 frames from $3: $(cat "$T/recv.out")"
@@ -46,7 +57,10 @@ done
 
 # 2. VLAN 10 + TCP 5001 passes; TCP 5002, ICMP and VLAN 11 do not.  The
 #    kernel here may lack 802.1Q interfaces, so tagged frames are built and
-#    sniffed with raw sockets.
+#    sniffed with raw sockets.  A sends the three that must not pass, then
+#    the one that must; B records every frame from A until that last one
+#    arrives (frames of one port leave the switch in order), and the three
+#    must have gone to the controller (PACKET_INs: no flow matched them).
 cat >"$T/vlan.py" <<'PY'
 import socket, struct, sys, select, time
 def frame(vid, proto, dport):
@@ -62,13 +76,14 @@ if sys.argv[1] == "send":
     for case in sys.argv[3:]:
         vid, proto, port = map(int, case.split(":"))
         s.send(frame(vid, proto, port))
-else:
+else:                                           # recv IF READY-FILE TIMEOUT
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
     s.bind((sys.argv[2], 0))
     s.setsockopt(263, 8, 1)                     # PACKET_AUXDATA
+    open(sys.argv[3], "w").close()
     seen = set()
-    end = time.time() + float(sys.argv[3])
-    while time.time() < end:
+    end = time.time() + float(sys.argv[4])
+    while time.time() < end and "10:6:5001" not in seen:
         if not select.select([s], [], [], 0.1)[0]:
             continue
         data, anc, _, _ = s.recvmsg(4096, 4096)
@@ -87,12 +102,19 @@ else:
         seen.add("%s:%d:%d" % (vid, ip[9], port))
     print(" ".join(sorted(seen)))
 PY
-ip netns exec "$B" python3 "$T/vlan.py" recv b0 3 >"$T/vlan.out" 2>&1 &
+unmatched() {
+    ctl ctl --json dump | python3 -c 'import json, sys; print(json.load(sys.stdin)["unmatched_packet_ins"])'
+}
+unmatched_at_least() { [ "$(unmatched)" -ge "$1" ]; }
+ip netns exec "$B" python3 "$T/vlan.py" recv b0 "$T/vlan-ready" 20 >"$T/vlan.out" 2>&1 &
 rpid=$!
-sleep 0.5
-ip netns exec "$A" python3 "$T/vlan.py" send a0 10:6:5001 10:6:5002 10:1:0 11:6:5001 ||
+wait_for 10 test -e "$T/vlan-ready" || fail "the receiver on B did not start: $(cat "$T/vlan.out")"
+before=$(unmatched)
+ip netns exec "$A" python3 "$T/vlan.py" send a0 10:6:5002 10:1:0 11:6:5001 10:6:5001 ||
     fail "could not send tagged frames"
 wait $rpid
 got=$(cat "$T/vlan.out")
 [ "$got" = "10:6:5001" ] || fail "expected only VLAN 10 TCP/5001 to pass, B saw: '$got'"
+wait_for 10 unmatched_at_least $((before + 3)) ||
+    fail "the 3 frames that must not pass did not reach the controller: $(( $(unmatched) - before )) did"
 pass "cleanslate over ${CTL_DATAPLANE:-ovs}"
