@@ -87,8 +87,10 @@ bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; printf '\x01\x0a\x00\x04\x00\x00\x00\
 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; printf '\x01\x00\x00\x08\x00\x00\x00\x01\x01\x0a\x00\x0c\x00\x00\x00\x02\x00\x00\x00\x00' >&3; sleep 0.3"
 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; printf '\x00\x00\x00\x08\x00\x00\x00\x01' >&3; sleep 0.3"
 wait $gen || fail "the emulated switches were disturbed: $(cat "$T/gen.out")"
+# A garbage peer is done when its bytes are sent, not when the controller
+# has read them: wait for each log line (the log is flushed line by line).
 for pat in "peer.*length < 8" "peer.*malformed OFPT_PACKET_IN" "peer.*version 0"; do
-    grep -q "$pat" "$T/l2.log" || fail "no peer-fault log line matching '$pat'"
+    wait_for 10 grep -q "$pat" "$T/l2.log" || fail "no peer-fault log line matching '$pat'"
 done
 grep -q " [1-9][0-9]* setups" "$T/gen.out" || fail "no setups: $(cat "$T/gen.out")"
 ctl l2 counters | grep -q "ctl_peer_malformed" || fail "counters lack ctl_peer_malformed"
