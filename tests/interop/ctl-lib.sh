@@ -12,7 +12,8 @@
 #   vsctl NS ARGS...               ovs-vsctl against that private database
 #   ovs_bridge NS BR PORT... -- CONTROLLER-TARGET
 #                                  bridge with OpenFlow 1.0, fail-mode secure,
-#                                  ports numbered 1.. in the order given
+#                                  ports numbered 1.. in the order given, no
+#                                  datapath flow cache (flow-limit=0)
 #   host_add NS IF ADDR/LEN GW     a namespace host: IP on IF, default via GW
 #   dataplane_start NS PORT IF...  the switch under test (see below)
 #   dp_flows NS                    the flow table of that switch itself (not
@@ -100,9 +101,17 @@ vsctl() {
 
 ovs_bridge() {
     _ns=$1; _br=$2; shift 2
-    vsctl "$_ns" add-br "$_br" -- set bridge "$_br" datapath_type=netdev \
-        protocols=OpenFlow10 fail-mode=secure other_config:flow-limit=0 ||
+    # flow-limit=0: no datapath flow cache, every packet is looked up in the
+    # OpenFlow table, so a flow deleted there stops forwarding at once
+    # (cached datapath flows keep their old actions until a revalidator
+    # gets to them).  It is a setting of the Open_vSwitch table: on the
+    # bridge's other_config it is silently ignored.
+    vsctl "$_ns" set Open_vSwitch . other_config:flow-limit=0 \
+        -- add-br "$_br" -- set bridge "$_br" datapath_type=netdev \
+        protocols=OpenFlow10 fail-mode=secure ||
         fail "cannot create OVS bridge $_br"
+    wait_for 10 sh -c "ovs-appctl -t $T/ovs-$_ns/ovs-vswitchd.ctl upcall/show | grep -q '(limit 0)'" ||
+        fail "OVS keeps a datapath flow cache: $(ovs-appctl -t "$T/ovs-$_ns/ovs-vswitchd.ctl" upcall/show 2>&1)"
     _n=1
     while [ "$1" != "--" ]; do
         vsctl "$_ns" add-port "$_br" "$1" -- set interface "$1" ofport_request=$_n ||
