@@ -13,10 +13,10 @@ controller_start k "" --app l2 --listen "ptcp:$PORT:127.0.0.1" --probe-interval 
 # HELLO + a FEATURES_REPLY (dpid 7, no ports), then silence.
 HELLO='\x01\x00\x00\x08\x00\x00\x00\x01'
 FEATURES='\x01\x06\x00\x20\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x07\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'
-bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; printf '$HELLO$FEATURES' >&3; sleep 60" &
+bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; printf '$HELLO$FEATURES' >&3; exec sleep 60" &
 silent=$!
 on_exit "kill $silent 2>/dev/null"
-bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; printf '$HELLO' >&3; sleep 60" &
+bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; printf '$HELLO' >&3; exec sleep 60" &
 stuck=$!
 on_exit "kill $stuck 2>/dev/null"
 wait_for 10 ctl_switches_up k 1 || fail "the silent peer never came up: $(ctl k show)"
