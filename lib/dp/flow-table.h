@@ -27,6 +27,12 @@
  * OFPT_FLOW_REMOVED if entry->flags has OFPFF_SEND_FLOW_REM).  Flows
  * replaced by ADD are freed silently.
  *
+ * Expiry: flows with a timeout sit in a min-heap by the earliest time they
+ * could expire (hard deadline, or last use + idle timeout as of the last
+ * look).  flow_table_expire() only looks at flows whose time has come: a
+ * flow used since is put back with its new deadline, so a call costs
+ * O((due + rechecked) * log n), not a walk over every flow.
+ *
  * Time: created/used times come from clock.h (clock_now_ns/ms), so tests
  * drive timeouts with clock_stop()/clock_warp_ms().  The datapath stamps
  * `used_ms` and adds to the counters when a flow matches packets.
@@ -63,6 +69,8 @@ struct flow_entry {
     uint64_t created_ns;
     uint64_t used_ms;               /* Last packet (or creation). */
     uint64_t packet_count, byte_count;
+    uint64_t expiry_check_ms;       /* Heap key: no expiry before this. */
+    size_t expiry_index;            /* In flow_table->expiry, or SIZE_MAX. */
 };
 
 typedef void flow_removed_cb(const struct flow_entry *, uint8_t reason,
@@ -77,6 +85,9 @@ struct flow_table {
                                      * and mode switch (for flow caches and
                                      * for callers holding entries). */
     uint64_t lookups, matched;      /* Table stats. */
+    struct flow_entry **expiry;     /* Min-heap by expiry_check_ms of the
+                                     * flows with a timeout. */
+    size_t n_expiry, expiry_allocated;
     flow_removed_cb *removed_cb;
     void *removed_aux;
 };

@@ -379,6 +379,107 @@ test_delete_and_expire_many_same_priority(void **state)
     clock_resume();
 }
 
+/* Expiry against a reference: random idle/hard timeouts, random use over
+ * time; after each expire call exactly the flows past a deadline are gone,
+ * each with the right reason (hard before idle). */
+#define N_TIMED 600
+
+struct timed_ref {
+    bool in;
+    uint16_t idle, hard;
+    uint64_t created_ms, used_ms;
+    uint8_t removed_reason;         /* 0xff: not removed. */
+};
+
+static void
+on_timed_removed(const struct flow_entry *e, uint8_t reason, void *aux)
+{
+    struct timed_ref *ref = aux;
+    assert_true(e->cookie < N_TIMED);
+    assert_int_equal(ref[e->cookie].removed_reason, 0xff);
+    ref[e->cookie].removed_reason = reason;
+}
+
+static void
+test_expire_vs_reference(void **state)
+{
+    (void) state;
+    clock_stop();
+    static struct timed_ref ref[N_TIMED];
+    struct flow_table ft;
+    struct ofp_error err;
+    uint32_t seed = 42;
+    flow_table_init(&ft, 0);
+    flow_table_set_removed_cb(&ft, on_timed_removed, ref);
+    memset(ref, 0, sizeof ref);
+    size_t n_hard = 0, n_idle = 0;
+    for (int step = 0; step < 400; step++) {
+        /* Add a few flows (some permanent, some re-added). */
+        for (int a = 0; a < 4; a++) {
+            seed = seed * 1103515245 + 12345;
+            uint32_t i = (seed >> 8) % N_TIMED;
+            struct ofp_flow_mod_h fm = fm_make(OFPFC_ADD, 5, 1);
+            match_ip_dst(&fm.match, 0x0a000000 | i, 32);
+            fm.idle_timeout = (uint16_t) ((seed >> 4) % 4 ? (seed >> 12) % 8 : 0);
+            fm.hard_timeout = (uint16_t) ((seed >> 6) % 3 ? (seed >> 16) % 12 : 0);
+            fm.cookie = i;
+            assert_int_equal(flow_table_apply(&ft, &fm, &err), 0);
+            ref[i] = (struct timed_ref) {
+                true, fm.idle_timeout, fm.hard_timeout, clock_now_ms(),
+                clock_now_ms(), 0xff,
+            };
+        }
+        /* Use some flows. */
+        for (int u = 0; u < 40; u++) {
+            seed = seed * 1103515245 + 12345;
+            uint32_t i = (seed >> 8) % N_TIMED;
+            struct flow_key k = ip_key(0x0a000000 | i);
+            struct flow_entry *e = flow_table_lookup(&ft, &k);
+            assert_true(!e == !ref[i].in);
+            if (e) {
+                flow_entry_account(e, 1, 60, clock_now_ms());
+                ref[i].used_ms = clock_now_ms();
+            }
+        }
+        seed = seed * 1103515245 + 12345;
+        clock_warp_ms((seed >> 8) % 700);
+        uint64_t now = clock_now_ms();
+        size_t want = 0;
+        for (uint32_t i = 0; i < N_TIMED; i++) {
+            ref[i].removed_reason = 0xff;
+        }
+        size_t got = flow_table_expire(&ft, now);
+        for (uint32_t i = 0; i < N_TIMED; i++) {
+            struct timed_ref *r = &ref[i];
+            uint8_t expect = 0xff;
+            if (r->in && r->hard && now >= r->created_ms + r->hard * 1000u) {
+                expect = OFPRR_HARD_TIMEOUT;
+            } else if (r->in && r->idle && now >= r->used_ms + r->idle * 1000u) {
+                expect = OFPRR_IDLE_TIMEOUT;
+            }
+            if (r->removed_reason != expect) {
+                fail_msg("step %d flow %u (idle %u hard %u created %llu used "
+                         "%llu now %llu): removed %u, want %u", step, i,
+                         r->idle, r->hard, (unsigned long long) r->created_ms,
+                         (unsigned long long) r->used_ms,
+                         (unsigned long long) now, r->removed_reason, expect);
+            }
+            if (expect != 0xff) {
+                r->in = false;
+                want++;
+                n_hard += expect == OFPRR_HARD_TIMEOUT;
+                n_idle += expect == OFPRR_IDLE_TIMEOUT;
+            }
+        }
+        assert_int_equal(got, want);
+    }
+    /* Both kinds happened, often. */
+    print_message("expired: %zu hard, %zu idle\n", n_hard, n_idle);
+    assert_true(n_hard > 100 && n_idle > 100);
+    flow_table_destroy(&ft);
+    clock_resume();
+}
+
 static void
 test_match_conversion(void **state)
 {
@@ -441,6 +542,7 @@ main(void)
         cmocka_unit_test(test_modify_delete),
         cmocka_unit_test(test_timeouts),
         cmocka_unit_test(test_delete_and_expire_many_same_priority),
+        cmocka_unit_test(test_expire_vs_reference),
         cmocka_unit_test(test_match_conversion),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
