@@ -217,6 +217,12 @@ main(int argc, char *argv[])
         fprintf(stderr, "plural-controller: app %s listening on TCP port %u\n", app_name, port);
     }
     loop_run(main_loop);
+    /* From here on the loop is torn down and freed: a further SIGTERM or
+     * SIGINT ends the process at once instead of running on_signal() on a
+     * freed loop (a heap-use-after-free; under ASan it deadlocked in the
+     * leak check's error report, leaving the process hung). */
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
     controller_destroy(ctl);
     loop_destroy(main_loop);
     return 0;

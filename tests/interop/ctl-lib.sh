@@ -22,9 +22,9 @@
 #   dp_lacks_flow NS PATTERN       true when none does (false if the table
 #                                  cannot be read)
 #
-# Exit hooks stop daemons by the pid they had at start, checked against
-# their command line (which names $T): they work even if $T was removed
-# under the test, and never hit a reused pid.
+# Exit hooks stop daemons by their pid files in $T, or, if $T was removed
+# under the test, by the pid they had at start, checked against their
+# command line (which names $T) so that a reused pid is never hit.
 CONTROLLER=$PLURAL_BUILD/src/controller/plural-controller
 
 require_controller() {
@@ -40,7 +40,7 @@ controller_start() {
         "$CONTROLLER" --ctl "$T/$_name.ctl" "$@" >"$T/$_name.log" 2>&1 &
     fi
     echo $! >"$T/$_name.pid"
-    on_exit "kill_pidfile $T/$_name.pid; kill_ours $! $T/$_name.ctl"
+    on_exit "kill_pidfile $T/$_name.pid; [ -f $T/$_name.pid ] || kill_ours $! $T/$_name.ctl"
     wait_for 10 "$PLURAL" ctl --ctl "$T/$_name.ctl" show ||
         fail "plural-controller $_name does not answer on its control socket"
 }
@@ -52,10 +52,11 @@ kill_ours() {
 }
 
 # pidfile_hook FILE MARK: after a daemon wrote FILE, an exit hook that
-# stops it (by pid file, and by pid if FILE is gone by then).
+# stops it by FILE, or by the pid FILE had now if FILE is gone by then (one
+# SIGTERM either way: a second one may hit a daemon that is shutting down).
 pidfile_hook() {
     _pid=$(cat "$1" 2>/dev/null)
-    on_exit "kill_pidfile $1${_pid:+; kill_ours $_pid $2}"
+    on_exit "kill_pidfile $1${_pid:+; [ -f $1 ] || kill_ours $_pid $2}"
 }
 
 ctl() {
