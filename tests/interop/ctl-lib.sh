@@ -45,9 +45,14 @@ controller_start() {
         fail "plural-controller $_name does not answer on its control socket"
 }
 
-# kill_ours PID MARK: stops PID if its command line still contains MARK.
+# runs_ours PID MARK: true if PID runs a command line containing MARK (not
+# once it exited: a zombie has none).
+runs_ours() {
+    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2"
+}
+# kill_ours PID MARK [SIGNAL]: sends SIGNAL (TERM) to PID if runs_ours.
 kill_ours() {
-    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2" && kill "$1" 2>/dev/null
+    runs_ours "$1" "$2" && kill -"${3:-TERM}" "$1" 2>/dev/null
     return 0
 }
 
