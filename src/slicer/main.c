@@ -201,6 +201,10 @@ main(int argc, char *argv[])
         fprintf(stderr, "plural-slicer: listening for switches on TCP port %u\n", port);
     }
     loop_run(main_loop);
+    /* The loop is torn down next: a further SIGTERM/SIGINT ends the process
+     * instead of running on_signal() on a freed loop (as in plural-controller). */
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
     slicer_destroy(slicer);
     loop_destroy(main_loop);
     free(listen);
