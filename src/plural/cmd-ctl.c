@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "command.h"
+#include "ctl-reply.h"
 #include "net/ctl-client.h"
 #include "util/util.h"
 
@@ -84,32 +85,7 @@ run(int argc, char *argv[])
     json_t *reply = NULL;
     int r = ctl_client_transact(path, argc - optind, argv + optind, json, &text,
                                 json ? &reply : NULL, (int) timeout);
-    int status = 0;
-    if (r == 0) {
-        if (json && reply) {
-            char *s = json_dumps(reply, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
-            printf("%s\n", s ? s : "null");
-            free(s);
-        } else if (text && *text) {
-            fputs(text, stdout);
-            if (text[strlen(text) - 1] != '\n') {
-                putchar('\n');
-            }
-        }
-    } else {
-        /* One line: the controller's error or why it is unreachable. */
-        if (text) {
-            char *nl = strchr(text, '\n');
-            if (nl) {
-                *nl = 0;
-            }
-        }
-        fprintf(stderr, "plural ctl: %s\n", text ? text : "no reply");
-        status = 1;
-    }
-    free(text);
-    json_decref(reply);
-    return status;
+    return cli_print_ctl_reply("plural ctl", r, json, text, reply);
 }
 
 const struct command_group ctl_command_group = {

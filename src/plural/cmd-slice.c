@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "command.h"
+#include "ctl-reply.h"
 #include "net/ctl-client.h"
 #include "util/util.h"
 
@@ -60,34 +61,6 @@ usage(FILE *out)
 }
 
 /* Prints a reply (or the error) like the main path; frees text/json. */
-static int
-print_reply(int r, bool json, char *text, json_t *reply)
-{
-    int status = 0;
-    if (r == 0) {
-        if (json && reply) {
-            char *s = json_dumps(reply, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
-            printf("%s\n", s ? s : "null");
-            free(s);
-        } else if (text && *text) {
-            fputs(text, stdout);
-            if (text[strlen(text) - 1] != '\n') {
-                putchar('\n');
-            }
-        }
-    } else {
-        char *nl = text ? strchr(text, '\n') : NULL;
-        if (nl) {
-            *nl = 0;
-        }
-        fprintf(stderr, "plural slice: %s\n", text ? text : "no reply");
-        status = 1;
-    }
-    free(text);
-    json_decref(reply);
-    return status;
-}
-
 /* The slicer's VLAN map -> plural-switchd's slice/map command. */
 static int
 push_map(const char *slicer_ctl, const char *switch_ctl, int timeout)
@@ -101,7 +74,7 @@ push_map(const char *slicer_ctl, const char *switch_ctl, int timeout)
     json_t *map = NULL;
     int r = ctl_client_transact(slicer_ctl, 1, cmd, true, &text, &map, timeout);
     if (r || !json_is_array(map)) {
-        return print_reply(r ? r : 1, false, text, map);
+        return cli_print_ctl_reply("plural slice", r ? r : 1, false, text, map);
     }
     free(text);
     size_t n = json_array_size(map);
@@ -136,7 +109,7 @@ push_map(const char *slicer_ctl, const char *switch_ctl, int timeout)
     if (!r) {
         printf("pushed %d slice(s) to %s\n", n_args - 1, switch_ctl);
     }
-    return print_reply(r, false, text, NULL);
+    return cli_print_ctl_reply("plural slice", r, false, text, NULL);
 }
 
 static int
@@ -204,7 +177,7 @@ run(int argc, char *argv[])
                                 (int) timeout);
     free(args[0]);
     free(args);
-    int status = print_reply(r, json, text, reply);
+    int status = cli_print_ctl_reply("plural slice", r, json, text, reply);
     if (!status && switch_ctl && !strcmp(argv[optind], "stats")) {
         char *cmd[] = { (char *) "slice/stats" };
         if (!json) {
@@ -214,7 +187,7 @@ run(int argc, char *argv[])
         reply = NULL;
         r = ctl_client_transact(switch_ctl, 1, cmd, json, &text, json ? &reply : NULL,
                                 (int) timeout);
-        status = print_reply(r, json, text, reply);
+        status = cli_print_ctl_reply("plural slice", r, json, text, reply);
     }
     return status;
 }
