@@ -31,10 +31,23 @@ daemon_ready(struct up *u, const struct lab_node *node, const char *what, const 
                    node->name, what, path, DAEMON_READY_MS, log);
 }
 
-static char *
+char *
 resolve_config(struct up *u, const char *config)
 {
     return config[0] == '/' ? xstrdup(config) : xasprintf("%s/%s", u->topo_dir, config);
+}
+
+char *
+controller_target(struct up *u, const char *name)
+{
+    const struct lab_node *c = lab_topo_find(u->topo, name);
+    if (c && c->vm) {
+        const struct lab_node *g = lab_topo_find(u->topo, c->vm);
+        char a[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &g->addrs[0].addr, a, sizeof a);
+        return xasprintf("tcp:%s:%u", a, c->port ? c->port : LAB_VM_CONTROLLER_PORT);
+    }
+    return xasprintf("unix:%s/%s.sock", u->st->run_dir, name);
 }
 
 int
@@ -109,7 +122,7 @@ up_slicer(struct up *u, const struct lab_node *node)
         for (size_t k = 0; k < sl->n_matches; k++) {
             json_array_append_new(fs, json_pack("{s:s}", "match", sl->matches[k]));
         }
-        char *target = xasprintf("unix:%s/%s.sock", u->st->run_dir, sl->controller);
+        char *target = controller_target(u, sl->controller);
         json_t *j = json_pack("{s:s, s:s, s:o, s:o}", "name", sl->name, "controller", target,
                               "ports", json_loads(sl->ports, JSON_DECODE_ANY, NULL),
                               "flowspace", fs);
@@ -167,8 +180,7 @@ up_plural_switch(struct up *u, const struct lab_node *node)
     }
     for (size_t i = 0; i < node->n_controllers; i++) {
         argv[n++] = "--controller";
-        argv[n++] = owned[n_owned++] = xasprintf("unix:%s/%s.sock", u->st->run_dir,
-                                                 node->controllers[i]);
+        argv[n++] = owned[n_owned++] = controller_target(u, node->controllers[i]);
     }
     argv[n++] = "--fail-mode";
     argv[n++] = node->fail_mode ? node->fail_mode : "secure";

@@ -140,6 +140,28 @@ placement_status(json_t *node, pid_t pid)
                                   "in_netns", netns && lab_placement_in_netns(pid, netns)));
 }
 
+/* For a controller placed in a vm: is its process still running in the
+ * guest?  Asked over the guest's control channel.  Sets NODE's "alive"
+ * and "placement". */
+static void
+vm_placement_status(json_t *nodes, json_t *node)
+{
+    json_t *vm = json_object_get(nodes, jstr(node, "vm"));
+    const char *console = vm ? jstr(vm, "console") : NULL;
+    json_int_t pid = json_integer_value(json_object_get(node, "guest_pid"));
+    bool running = false;
+    if (console && pid > 0) {
+        char *cmd = xasprintf("kill -0 %lld", (long long) pid);
+        int rc;
+        running = !lab_vm_exec(console, cmd, 5000, &rc, NULL, NULL) && rc == 0;
+        free(cmd);
+    }
+    json_object_set_new(node, "alive", json_boolean(running));
+    json_object_set_new(node, "placement",
+                        json_pack("{s:s, s:I, s:b}", "vm", jstr(node, "vm"), "guest_pid", pid,
+                                  "running", running));
+}
+
 int
 lab_status(const char *run_dir, json_t **statusp, char **errp)
 {
@@ -186,6 +208,10 @@ lab_status(const char *run_dir, json_t **statusp, char **errp)
     }
     json_object_foreach(nodes, name, node) {
         const char *kind = jstr(node, "kind");
+        if (json_object_get(node, "vm")) {
+            vm_placement_status(nodes, node);
+            continue;
+        }
         bool needs_proc = !strcmp(kind, "vm") || !strcmp(kind, "plural-switch")
                           || !strcmp(kind, "ovs") || !strcmp(kind, "controller")
                           || !strcmp(kind, "slicer");

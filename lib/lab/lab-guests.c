@@ -12,6 +12,7 @@
 #include "lab/lab-private.h"
 #include "lab/nl.h"
 #include "lab/proc.h"
+#include "util/buf.h"
 #include "util/clock.h"
 #include "lab/initramfs.h"
 #include "lab/vm.h"
@@ -196,5 +197,132 @@ up_vm(struct up *u, const struct lab_node *node, const char *kernel, const char 
     free(console);
     free(log);
     lab_state_save(u->st);
+    return error;
+}
+
+/* One guest command that must succeed; its output in *OUTPUTP if asked. */
+static int
+guest_run(struct up *u, const struct lab_node *node, const char *console, const char *cmd,
+          char **outputp)
+{
+    int rc;
+    char *output = NULL;
+    int error = lab_vm_exec(console, cmd, 20000, &rc, &output, NULL);
+    if (!error && rc) {
+        error = up_fail(u, -EIO, "node %s: in vm %s, `%s` exited with %d: %s", node->name,
+                        node->vm, cmd, rc, output ? output : "");
+    } else if (error) {
+        up_fail(u, error, "node %s: control channel of vm %s", node->name, node->vm);
+    }
+    if (outputp && !error) {
+        *outputp = output;
+    } else {
+        free(output);
+    }
+    return error;
+}
+
+/* Writes the host file SRC into the guest as DST: the control channel
+ * takes one line per command, so the bytes go as printf octal escapes,
+ * a few hundred at a time. */
+static int
+guest_put_file(struct up *u, const struct lab_node *node, const char *console, const char *src,
+               const char *dst)
+{
+    FILE *f = fopen(src, "r");
+    if (!f) {
+        return up_fail(u, -errno, "node %s: cannot read %s", node->name, src);
+    }
+    char *cmd = xasprintf(": > %s", dst);
+    int error = guest_run(u, node, console, cmd, NULL);
+    free(cmd);
+    unsigned char chunk[256];
+    size_t n;
+    while (!error && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        struct buf line;
+        buf_init(&line, 5 * n + 64);
+        buf_printf(&line, "printf '");
+        for (size_t i = 0; i < n; i++) {
+            buf_printf(&line, "\\%03o", chunk[i]);
+        }
+        buf_printf(&line, "' >> %s", dst);
+        error = guest_run(u, node, console, buf_cstr(&line), NULL);
+        buf_uninit(&line);
+    }
+    if (!error && ferror(f)) {
+        error = up_fail(u, -EIO, "node %s: reading %s", node->name, src);
+    }
+    fclose(f);
+    return error;
+}
+
+int
+up_controller_in_vm(struct up *u, const struct lab_node *node)
+{
+    json_t *rec = lab_state_node(u->st, node->name, 0);
+    const char *console = json_string_value(json_object_get(lab_state_node(u->st, node->vm, 0),
+                                                            "console"));
+    if (!console) {
+        return up_fail(u, -ENOTCONN, "node %s: vm %s has no console", node->name, node->vm);
+    }
+    const struct lab_node *g = lab_topo_find(u->topo, node->vm);
+    char a[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &g->addrs[0].addr, a, sizeof a);
+    unsigned int port = node->port ? node->port : LAB_VM_CONTROLLER_PORT;
+    char *conf = xasprintf("/run/%s.conf", node->name);
+    char *ctl = xasprintf("/run/%s.ctl", node->name);
+    char *log = xasprintf("/run/%s.log", node->name);
+    char *target = controller_target(u, node->name);
+    json_object_set_new(rec, "app", json_string(node->app));
+    json_object_set_new(rec, "target", json_string(target));
+    json_object_set_new(rec, "guest_log", json_string(log));
+    json_object_set_new(rec, "guest_ctl", json_string(ctl));
+    int error = 0;
+    if (node->config) {
+        char *src = resolve_config(u, node->config);
+        error = guest_put_file(u, node, console, src, conf);
+        free(src);
+    }
+    char *output = NULL;
+    if (!error) {
+        char *cmd = xasprintf("plural-controller --app %s%s%s --listen ptcp:%u:%s --ctl %s "
+                              "--log-file %s </dev/null >/dev/null 2>&1 & echo $!", node->app,
+                              node->config ? " --config " : "", node->config ? conf : "",
+                              port, a, ctl, log);
+        error = guest_run(u, node, console, cmd, &output);
+        free(cmd);
+    }
+    long pid = output ? strtol(output, NULL, 10) : 0;
+    free(output);
+    if (!error && pid <= 0) {
+        error = up_fail(u, -EIO, "node %s: no pid for plural-controller in vm %s", node->name,
+                        node->vm);
+    }
+    if (!error) {
+        json_object_set_new(rec, "guest_pid", json_integer(pid));
+        lab_state_save(u->st);
+        /* Ready when its control socket exists; gone early: its log says why. */
+        char *cmd = xasprintf("for i in $(seq 100); do [ -S %s ] && exit 0; "
+                              "kill -0 %ld 2>/dev/null || exit 3; usleep 100000; done; exit 4",
+                              ctl, pid);
+        int rc;
+        error = lab_vm_exec(console, cmd, 30000, &rc, NULL, NULL);
+        free(cmd);
+        if (!error && rc) {
+            bool exited = rc == 3;
+            char *tail = xasprintf("tail -n 5 %s", log);
+            char *why = NULL;
+            lab_vm_exec(console, tail, 5000, &rc, &why, NULL);
+            error = up_fail(u, -ECHILD, "node %s: plural-controller in vm %s %s: %s",
+                            node->name, node->vm, exited ? "exited" : "not ready in 10 s",
+                            why ? why : "");
+            free(why);
+            free(tail);
+        }
+    }
+    free(conf);
+    free(ctl);
+    free(log);
+    free(target);
     return error;
 }

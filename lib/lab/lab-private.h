@@ -37,6 +37,8 @@ int mkdir_p(const char *path);
 char *node_netns(const struct lab_topo *, const struct lab_node *);
 /* RUN_DIR/ + FMT with NODE substituted.  Caller frees. */
 char *run_path(struct up *, const char *fmt, const char *node);
+/* CONFIG, or relative to the topology file's directory.  Caller frees. */
+char *resolve_config(struct up *, const char *config);
 /* $ENV, else ../SUBDIR/NAME next to this program, else NAME (PATH). */
 char *find_binary(const char *env, const char *subdir, const char *name);
 bool wait_for_path(const char *path, pid_t pid, uint64_t start, int timeout_ms);
@@ -48,6 +50,10 @@ int add_object(struct up *, json_t *obj);
 
 /* lab-daemons.c */
 int up_controller(struct up *, const struct lab_node *);
+/* Target a switch or slicer connects to for controller node NAME: a unix
+ * socket in the run directory, or tcp:GUEST-ADDR:PORT for a controller in
+ * a vm.  Caller frees. */
+char *controller_target(struct up *, const char *name);
 int up_slicer(struct up *, const struct lab_node *);
 int up_plural_switch(struct up *, const struct lab_node *);
 int up_ovs(struct up *, const struct lab_node *);
@@ -55,5 +61,8 @@ int up_ovs(struct up *, const struct lab_node *);
 /* lab-guests.c: the initramfs (once per run directory) and one guest. */
 int vm_images(struct up *, char **kernel, char **initrd);
 int up_vm(struct up *, const struct lab_node *, const char *kernel, const char *initrd);
+/* A controller node placed in a vm: its config written into the guest and
+ * plural-controller started there through the control channel. */
+int up_controller_in_vm(struct up *, const struct lab_node *);
 
 #endif

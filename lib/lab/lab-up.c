@@ -69,7 +69,7 @@ mkdir_p(const char *path)
 char *
 node_netns(const struct lab_topo *topo, const struct lab_node *node)
 {
-    return node->kind == LAB_NODE_VM || node->container
+    return node->kind == LAB_NODE_VM || node->container || node->vm
            ? NULL : xasprintf("%s-%s", topo->name, node->name);
 }
 
@@ -194,6 +194,12 @@ up_namespaces(struct up *u)
             char *cns = xasprintf("%s-%s", topo->name, c->name);
             json_object_set_new(rec, "netns", json_string(cns));
             free(cns);
+            continue;
+        }
+        if (node->vm) {
+            /* Started inside the guest (up_controller_in_vm); the guest
+             * takes it down with it. */
+            json_object_set_new(rec, "vm", json_string(node->vm));
             continue;
         }
         char *ns = node_netns(topo, node);
@@ -377,7 +383,7 @@ up_daemons(struct up *u)
     const struct lab_topo *topo = u->topo;
     static const enum lab_node_kind order[] = {
         LAB_NODE_CONTROLLER, LAB_NODE_SLICER, LAB_NODE_PLURAL_SWITCH, LAB_NODE_OVS,
-        LAB_NODE_VM,
+        LAB_NODE_VM, LAB_NODE_CONTROLLER,
     };
     char *kernel = NULL, *initrd = NULL;
     int error = 0;
@@ -389,7 +395,13 @@ up_daemons(struct up *u)
             }
             switch (node->kind) {
             case LAB_NODE_CONTROLLER:
-                error = up_controller(u, node);
+                /* Host controllers first; those in a guest once it runs
+                 * (their slicer keeps retrying meanwhile). */
+                if (!node->vm && k == 0) {
+                    error = up_controller(u, node);
+                } else if (node->vm && k > 0) {
+                    error = up_controller_in_vm(u, node);
+                }
                 break;
             case LAB_NODE_SLICER:
                 error = up_slicer(u, node);

@@ -348,7 +348,10 @@ static const char shared_topo[] =
  * sliced by plural-slicer by port: "ip" (ports 1-2, ARP and IPv4) routed by
  * the router app, "clean" (ports 3-4, PLURAL-CS frames, Ethertype 0x88b5)
  * forwarded by the cleanslate app.  The router's controller runs inside
- * container pk (its cgroups and namespace; seed fig. 26). */
+ * container pk (its cgroups and namespace; seed fig. 26); the clean-slate
+ * controller inside guest pv (shared_vm_controller), which the slicer
+ * reaches over its own link, or, where no guest can run, as a daemon in
+ * its own namespace. */
 static const char shared_plural_nodes[] =
 "  pa: { kind: host, addresses: { eth1: 10.22.1.1/24 },\n"
 "        routes: [ { dst: default, via: 10.22.1.254 } ] }\n"
@@ -359,18 +362,28 @@ static const char shared_plural_nodes[] =
 "  sw: { kind: plural-switch, controllers: [fv], fail-mode: secure }\n"
 "  fv:\n"
 "    kind: slicer\n"
+"%s"
 "    slices:\n"
 "      - { name: ip, controller: prt, ports: [1, 2], flowspace: [arp, ip], weight: 1 }\n"
 "      - { name: clean, controller: pcs, ports: [3, 4], flowspace: [\"dl_type=0x88b5\"],\n"
 "          weight: 1 }\n"
 "  pk: { kind: container, cpu: 1, memory: 256M }\n"
 "  prt: { kind: controller, app: router, config: router-plural.conf, container: pk }\n"
-"  pcs: { kind: controller, app: cleanslate, config: cleanslate.conf }\n";
+"  pcs: { kind: controller, app: cleanslate, config: cleanslate.conf%s }\n"
+"%s";
 static const char shared_plural_links[] =
 "  - endpoints: [pa:eth1, sw:p1]\n"
 "  - endpoints: [sw:p2, pb:eth1]\n"
 "  - endpoints: [ca:eth1, sw:p3]\n"
-"  - endpoints: [sw:p4, cb:eth1]\n";
+"  - endpoints: [sw:p4, cb:eth1]\n"
+"%s";
+/* The clean-slate controller's guest and the slicer's link to it. */
+static const char shared_vm_controller_slicer[] =
+"    addresses: { m0: 10.22.9.1/24 }\n";
+static const char shared_vm_controller_node[] =
+"  pv: { kind: vm, vcpus: 1, memory: 256M, addresses: { eth0: 10.22.9.2/24 } }\n";
+static const char shared_vm_controller_link[] =
+"  - endpoints: [fv:m0, pv:eth0]\n";
 /* Seed design 4a: the virtual router is a guest that forwards itself. */
 static const char shared_vm_nodes[] =
 "  va: { kind: host, addresses: { eth1: 10.24.1.1/24 },\n"
@@ -454,18 +467,28 @@ write_cleanslate_conf(const struct scen *s)
     free(path);
 }
 
+/* VM_CONTROLLER: the clean-slate controller runs inside guest pv. */
 static int
-shared_lab(struct scen *s, const char *prefix, bool plural, bool ovs, bool vm)
+shared_lab(struct scen *s, const char *prefix, bool plural, bool ovs, bool vm,
+           bool vm_controller)
 {
     write_router_conf(s, "router-plural.conf", 22, "p1", "p2");
     write_router_conf(s, "router-ovs.conf", 23, "o1", "o2");
     write_cleanslate_conf(s);
     char *name = lab_name(prefix);
-    char *yaml = xasprintf(shared_topo, name, plural ? shared_plural_nodes : "",
+    char *plural_nodes = xasprintf(shared_plural_nodes,
+                                   vm_controller ? shared_vm_controller_slicer : "",
+                                   vm_controller ? ", vm: pv" : "",
+                                   vm_controller ? shared_vm_controller_node : "");
+    char *plural_links = xasprintf(shared_plural_links,
+                                   vm_controller ? shared_vm_controller_link : "");
+    char *yaml = xasprintf(shared_topo, name, plural ? plural_nodes : "",
                            ovs ? shared_ovs_nodes : "", vm ? shared_vm_nodes : "",
-                           plural ? shared_plural_links : "", ovs ? shared_ovs_links : "",
+                           plural ? plural_links : "", ovs ? shared_ovs_links : "",
                            vm ? shared_vm_links : "");
     int error = lab_start(s, yaml);
+    free(plural_nodes);
+    free(plural_links);
     free(yaml);
     free(name);
     return error;
@@ -597,10 +620,12 @@ run_cleanslate(struct scen *s)
     free(out);
 }
 
-/* Reports where controller node NODE runs (its container's cgroups and
- * namespace, as `plural lab status` checks them) in the notes and in
- * summary.json "controllers": {NODE: {container, pid, in_cgroups,
- * in_netns}}. */
+/* Reports where controller node NODE runs, as `plural lab status` checks
+ * it: in a container (its process in the container's cgroups and
+ * namespace) or in a guest (its process running there, asked over the
+ * control channel), in the notes and in summary.json "controllers":
+ * {NODE: {container, pid, in_cgroups, in_netns}} or {NODE: {vm, accel,
+ * guest_pid, running, target}}. */
 static void
 report_placement(struct scen *s, const char *node)
 {
@@ -612,6 +637,7 @@ report_placement(struct scen *s, const char *node)
     }
     json_t *n = json_object_get(json_object_get(status, "nodes"), node);
     const char *container = json_string_value(json_object_get(n, "container"));
+    const char *vm = json_string_value(json_object_get(n, "vm"));
     json_t *pl = json_object_get(n, "placement");
     if (!s->notes_md) {
         s->notes_md = xmalloc(sizeof *s->notes_md);
@@ -625,7 +651,21 @@ report_placement(struct scen *s, const char *node)
         ctls = json_object();
         json_object_set_new(s->extra, "controllers", ctls);
     }
-    if (container && pl) {
+    if (vm && pl) {
+        bool running = json_is_true(json_object_get(pl, "running"));
+        const char *accel = json_string_value(json_object_get(
+            json_object_get(json_object_get(status, "nodes"), vm), "accel"));
+        const char *target = json_string_value(json_object_get(n, "target"));
+        buf_printf(s->notes_md, "Controller %s (%s app) ran inside vm node %s (QEMU, %s): "
+                   "guest pid %lld %s, reached by plural-slicer at %s.\n", node,
+                   json_string_value(json_object_get(n, "app")), vm, accel ? accel : "?",
+                   json_integer_value(json_object_get(pl, "guest_pid")),
+                   running ? "running" : "NOT running", target ? target : "?");
+        json_t *rec = json_deep_copy(pl);
+        json_object_set_new(rec, "accel", json_string(accel ? accel : ""));
+        json_object_set_new(rec, "target", json_string(target ? target : ""));
+        json_object_set_new(ctls, node, rec);
+    } else if (container && pl) {
         bool ok = json_is_true(json_object_get(pl, "in_cgroups"))
                   && json_is_true(json_object_get(pl, "in_netns"));
         buf_printf(s->notes_md, "Controller %s (%s app) ran inside container node %s: pid "
@@ -637,8 +677,10 @@ report_placement(struct scen *s, const char *node)
         json_object_set_new(rec, "container", json_string(container));
         json_object_set_new(ctls, node, rec);
     } else {
-        buf_printf(s->notes_md, "Controller %s: no process placed in a container.\n", node);
-        json_object_set_new(ctls, node, json_pack("{s:b}", "in_cgroups", false));
+        buf_printf(s->notes_md, "Controller %s (%s app): a daemon in its own namespace on "
+                   "the host.\n", node, json_string_value(json_object_get(n, "app")));
+        const char *netns = json_string_value(json_object_get(n, "netns"));
+        json_object_set_new(ctls, node, json_pack("{s:s}", "host", netns ? netns : ""));
     }
     json_decref(status);
 }
@@ -662,14 +704,19 @@ scenario_shared(struct scen *s)
     if (plural && !wanted(s, "plural")) {
         plural = false;
     }
-    bool vm = vm_possible(&vm_why) && wanted(s, "vm-router");
+    bool guests = vm_possible(&vm_why);
+    bool vm = guests && wanted(s, "vm-router");
     static const struct net_platform platforms[] = {
         { "native", "na", "nb", "10.21.2.1", false, NULL, false },
         { "plural", "pa", "pb", "10.22.2.1", false, NULL, false },
         { "ovs", "oa", "ob", "10.23.2.1", false, NULL, false },
         { "vm-router", "va", "vb", "10.24.2.1", false, "vr", true },
     };
-    int error = shared_lab(s, "sd", plural, ovs, vm);
+    if (plural && !guests) {
+        fprintf(stderr, "lab run %s: the clean-slate controller runs on the host, not in a "
+                "guest: %s\n", s->name, vm_why);
+    }
+    int error = shared_lab(s, "sd", plural, ovs, vm, plural && guests);
     for (size_t i = 0; !error && i < ARRAY_SIZE(platforms); i++) {
         const struct net_platform *p = &platforms[i];
         if ((i == 1 && !plural) || (i == 2 && !ovs) || (i == 3 && !vm)) {
@@ -687,6 +734,7 @@ scenario_shared(struct scen *s)
         }
         if (i == 1) {
             report_placement(s, "prt");
+            report_placement(s, "pcs");
         }
         run_iperf(s, p, 1500);
         if (i == 1) {
@@ -810,7 +858,7 @@ scenario_isolation(struct scen *s)
         free(ovs_why);
         return 1;
     }
-    int error = shared_lab(s, "iso", plural, ovs, false);
+    int error = shared_lab(s, "iso", plural, ovs, false, false);
     if (!error && plural) {
         long pid = lab_pid(s, "sw", "plural-switchd");
         measure_load(s, "plural-idle", pid, "pa", "pb", "10.22.2.1", false);

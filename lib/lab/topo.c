@@ -400,7 +400,7 @@ read_node(struct reader *r, struct lab_topo *topo, const char *name, int line,
 {
     static const char *const keys[] = {
         "kind", "cpus", "cpu", "memory", "vcpus", "nic", "accel", "app", "config", "container",
-        "controllers", "fail-mode", "addresses", "routes", "vlans", "slices", NULL,
+        "vm", "port", "controllers", "fail-mode", "addresses", "routes", "vlans", "slices", NULL,
     };
     struct lab_node *node = &topo->nodes[topo->n_nodes++];
     node->name = xstrdup(name);
@@ -492,6 +492,18 @@ read_node(struct reader *r, struct lab_topo *topo, const char *name, int line,
     node->config = opt_string(r, t, "config");
     if ((node->container = opt_string(r, t, "container"))) {
         node->container_line = yaml_tree_get(t, "container")->line;
+    }
+    if ((node->vm = opt_string(r, t, "vm"))) {
+        node->vm_line = yaml_tree_get(t, "vm")->line;
+    }
+    if ((s = opt_string(r, t, "port"))) {
+        uint64_t port = 0;
+        if (str_to_u64(s, 1, 65535, &port)) {
+            error_at(r, yaml_tree_get(t, "port")->line, "node %s: port '%s' not in 1..65535",
+                     name, s);
+        }
+        node->port = port;
+        free(s);
     }
     node->fail_mode = opt_string(r, t, "fail-mode");
     if (node->fail_mode && strcmp(node->fail_mode, "secure")
@@ -634,6 +646,47 @@ read_link(struct reader *r, struct lab_topo *topo, const struct ytree *t)
 }
 
 /* Cross-checks after everything is read. */
+/* A controller placed in a vm node (`vm: G`, `port`): G must be a vm with
+ * an address to listen on; only slicers reach such a controller (over a
+ * link of their own to G), since a switch's links are all ports. */
+static void
+check_vm_placement(struct reader *r, const struct lab_topo *topo, const struct lab_node *node)
+{
+    for (size_t j = 0; j < node->n_controllers; j++) {
+        const struct lab_node *c = lab_topo_find(topo, node->controllers[j]);
+        if (c && c->vm) {
+            error_at(r, node->line, "node %s: controller '%s' runs in vm '%s', which a switch "
+                     "cannot reach (its links are ports): put a slicer linked to the vm "
+                     "between them", node->name, c->name, c->vm);
+        }
+    }
+    if (node->port && !node->vm) {
+        error_at(r, node->line, "node %s: port is for a controller placed in a vm",
+                 node->name);
+    }
+    if (!node->vm) {
+        return;
+    }
+    const struct lab_node *g = lab_topo_find(topo, node->vm);
+    if (node->kind != LAB_NODE_CONTROLLER) {
+        error_at(r, node->vm_line, "node %s: only controller nodes run in a vm", node->name);
+    } else if (!g || g->kind != LAB_NODE_VM) {
+        error_at(r, node->vm_line, "node %s: vm '%s' is not a vm node", node->name, node->vm);
+    } else if (!g->n_addrs) {
+        error_at(r, node->vm_line, "node %s: vm '%s' has no address to listen on (give it "
+                 "addresses and link it to the slicer)", node->name, node->vm);
+    } else if (node->container) {
+        error_at(r, node->vm_line, "node %s: a controller is in a container or in a vm, not "
+                 "both", node->name);
+    } else if (node->n_ifaces) {
+        error_at(r, node->vm_line, "node %s: a controller in a vm has no links of its own "
+                 "(link the vm)", node->name);
+    } else if (node->app && !strcmp(node->app, "ovs-testcontroller")) {
+        error_at(r, node->vm_line, "node %s: only plural-controller apps run in a vm (the "
+                 "guest has no Open vSwitch)", node->name);
+    }
+}
+
 static void
 validate(struct reader *r, struct lab_topo *topo)
 {
@@ -698,10 +751,7 @@ validate(struct reader *r, struct lab_topo *topo)
         } else if (node->kind != LAB_NODE_SLICER && node->n_slices) {
             error_at(r, node->line, "node %s: only slicer nodes have slices", node->name);
         }
-        if (node->kind == LAB_NODE_SLICER && node->n_ifaces) {
-            error_at(r, node->line, "node %s: a slicer has no links (switches reach it "
-                     "through `controllers`)", node->name);
-        }
+        check_vm_placement(r, topo, node);
         if (node->kind == LAB_NODE_CONTROLLER) {
             static const char *const apps[] = { "router", "l2", "cleanslate",
                                                 "ovs-testcontroller" };
@@ -760,6 +810,7 @@ lab_topo_destroy(struct lab_topo *topo)
         free(n->app);
         free(n->config);
         free(n->container);
+        free(n->vm);
         free(n->fail_mode);
         for (size_t j = 0; j < n->n_controllers; j++) {
             free(n->controllers[j]);

@@ -24,8 +24,14 @@
  * slicer (plural-slicer between switches and the controllers of its
  * `slices: [{name, controller, ports, flowspace: [MATCH...], weight}]`;
  * switches list it in `controllers`).
- * Switches reach controllers over unix sockets in the lab's run directory,
- * so no namespace needs a route to another.
+ * Switches and slicers reach controllers over unix sockets in the lab's
+ * run directory, so no namespace needs a route to another.  Two
+ * placements change where a controller runs: `container: C` (the daemon
+ * joins container C's namespace and cgroups) and `vm: G` (it is started
+ * inside guest G through the control channel, after the guests boot, and
+ * listens on `port` (default 6653) of G's first address; only slicers
+ * reach it, over a link of their own to G: a slicer may have links and
+ * addresses for that, a switch's links are all data-plane ports).
  *
  * Every error names FILE:LINE and the reason; lab_topo_read() reports all
  * errors it finds, one per line.  A topology is immutable once read and
@@ -40,6 +46,7 @@
 
 #define LAB_NAME_MAX 12        /* Lab and node names: [a-z0-9-], this long. */
 #define LAB_IFNAME_MAX 15
+#define LAB_VM_CONTROLLER_PORT 6653   /* Default port of a controller in a vm. */
 
 enum lab_node_kind {
     LAB_NODE_HOST,
@@ -101,6 +108,9 @@ struct lab_node {
     char *container;           /* Controller: a container node whose netns and
                                 * cgroups the daemon joins; NULL: its own. */
     int container_line;
+    char *vm;                  /* Controller: a vm node it runs inside; NULL: host. */
+    int vm_line;
+    unsigned int port;         /* Controller in a vm: its TCP port (default 6653). */
     char **controllers;        /* Switches: controller node names. */
     size_t n_controllers;
     char *fail_mode;           /* plural-switch: secure/standalone. */

@@ -229,10 +229,17 @@ cmd_status(int argc, char *argv[], struct lab_args *a)
         json_object_foreach(json_object_get(status, "nodes"), name, node) {
             const char *accel = json_string_value(json_object_get(node, "accel"));
             const char *ns = json_string_value(json_object_get(node, "netns"));
+            const char *vm = json_string_value(json_object_get(node, "vm"));
+            char *where = vm ? xasprintf("in vm %s (guest pid %lld, %s)", vm,
+                                         (long long) json_integer_value(
+                                             json_object_get(node, "guest_pid")),
+                                         json_string_value(json_object_get(node, "target")))
+                             : xstrdup(ns ? ns : "");
             printf("  %-12s %-14s %-5s %s%s%s\n", name,
                    json_string_value(json_object_get(node, "kind")),
                    json_is_true(json_object_get(node, "alive")) ? "up" : "DOWN",
-                   ns ? ns : "", accel ? "accel=" : "", accel ? accel : "");
+                   where, accel ? "accel=" : "", accel ? accel : "");
+            free(where);
         }
         size_t i, present = 0;
         json_t *obj;

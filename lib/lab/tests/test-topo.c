@@ -180,6 +180,65 @@ test_errors(void **state)
     free(err);
 }
 
+/* A controller inside a vm, reached by a slicer linked to the guest. */
+static const char vm_placed[] =
+"name: v\n"
+"nodes:\n"
+"  g: { kind: vm, addresses: { eth0: 10.9.0.2/24 } }\n"
+"  c: { kind: controller, app: cleanslate, config: cs.conf, vm: g, port: 7000 }\n"
+"  d: { kind: controller, app: l2, vm: g }\n"
+"  fv:\n"
+"    kind: slicer\n"
+"    addresses: { m0: 10.9.0.1/24 }\n"
+"    slices: [ { name: a, controller: c, ports: [1], flowspace: [ip] },\n"
+"              { name: b, controller: d, ports: [2], flowspace: [arp] } ]\n"
+"  sw: { kind: plural-switch, controllers: [fv] }\n"
+"links:\n"
+"  - endpoints: [fv:m0, g:eth0]\n";
+
+static void
+test_vm_placement(void **state)
+{
+    (void) state;
+    struct lab_topo *topo;
+    char *err = NULL;
+    int error = lab_topo_parse("v.yml", vm_placed, strlen(vm_placed), &topo, &err);
+    if (error) {
+        fprintf(stderr, "%s", err);
+    }
+    assert_int_equal(error, 0);
+    assert_string_equal(lab_topo_find(topo, "c")->vm, "g");
+    assert_int_equal(lab_topo_find(topo, "c")->port, 7000);
+    assert_int_equal(lab_topo_find(topo, "d")->port, 0);   /* Default 6653 at up. */
+    assert_int_equal(lab_topo_find(topo, "fv")->n_ifaces, 1);
+    assert_null(lab_topo_find(topo, "sw")->vm);
+    lab_topo_destroy(topo);
+
+    expect_error("name: x\nnodes:\n  h: { kind: host }\n  c: { kind: controller, app: l2,\n"
+                 "       vm: h }\n", "bad.yml:5: node c: vm 'h' is not a vm node");
+    expect_error("name: x\nnodes:\n  g: { kind: vm }\n  c: { kind: controller, app: l2, vm: g }\n",
+                 "bad.yml:4: node c: vm 'g' has no address to listen on");
+    expect_error("name: x\nnodes:\n  g: { kind: vm, addresses: { eth0: 10.0.0.2/24 } }\n"
+                 "  c: { kind: controller, app: ovs-testcontroller, vm: g }\n",
+                 "bad.yml:4: node c: only plural-controller apps run in a vm");
+    expect_error("name: x\nnodes:\n  g: { kind: vm, addresses: { eth0: 10.0.0.2/24 } }\n"
+                 "  k: { kind: container }\n"
+                 "  c: { kind: controller, app: l2, vm: g, container: k }\n",
+                 "bad.yml:5: node c: a controller is in a container or in a vm, not both");
+    expect_error("name: x\nnodes:\n  g: { kind: vm, addresses: { eth0: 10.0.0.2/24 } }\n"
+                 "  c: { kind: controller, app: l2, vm: g }\n"
+                 "  sw: { kind: plural-switch, controllers: [c] }\n",
+                 "bad.yml:5: node sw: controller 'c' runs in vm 'g', which a switch cannot "
+                 "reach");
+    expect_error("name: x\nnodes:\n  h: { kind: host, vm: g }\n  g: { kind: vm }\n",
+                 "bad.yml:3: node h: only controller nodes run in a vm");
+    expect_error("name: x\nnodes:\n  c: { kind: controller, app: l2, port: 7000 }\n",
+                 "bad.yml:3: node c: port is for a controller placed in a vm");
+    expect_error("name: x\nnodes:\n  g: { kind: vm, addresses: { eth0: 10.0.0.2/24 } }\n"
+                 "  c: { kind: controller, app: l2, vm: g, port: 70000 }\n",
+                 "bad.yml:4: node c: port '70000' not in 1..65535");
+}
+
 static void
 test_sizes(void **state)
 {
@@ -206,6 +265,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_vm_placement),
         cmocka_unit_test(test_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
