@@ -286,9 +286,9 @@ up_controller_in_vm(struct up *u, const struct lab_node *node)
     char *output = NULL;
     if (!error) {
         char *cmd = xasprintf("plural-controller --app %s%s%s --listen ptcp:%u:%s --ctl %s "
-                              "--log-file %s </dev/null >/dev/null 2>&1 & echo $!", node->app,
+                              "--log-file %s </dev/null >/dev/null 2>%s.err & echo $!", node->app,
                               node->config ? " --config " : "", node->config ? conf : "",
-                              port, a, ctl, log);
+                              port, a, ctl, log, log);
         error = guest_run(u, node, console, cmd, &output);
         free(cmd);
     }
@@ -310,9 +310,13 @@ up_controller_in_vm(struct up *u, const struct lab_node *node)
         free(cmd);
         if (!error && rc) {
             bool exited = rc == 3;
-            char *tail = xasprintf("tail -n 5 %s", log);
+            char *tail = xasprintf("tail -q -n 5 %s.err %s", log, log);
             char *why = NULL;
             lab_vm_exec(console, tail, 5000, &rc, &why, NULL);
+            for (size_t n = why ? strlen(why) : 0; n && (why[n - 1] == '\n' || why[n - 1] == ' ');
+                 n--) {
+                why[n - 1] = '\0';
+            }
             error = up_fail(u, -ECHILD, "node %s: plural-controller in vm %s %s: %s",
                             node->name, node->vm, exited ? "exited" : "not ready in 10 s",
                             why ? why : "");
