@@ -1,15 +1,27 @@
 /* port-afpacket — a Linux interface through an AF_PACKET socket.
  *
- * RX: a TPACKET_V3 mmap ring (block based).  The kernel fills a block with
- * frames and hands it over when it is full or after tp_retire_blk_tov ms;
- * port_recv() walks the user-owned blocks in ring order and lends up to a
- * batch of frames in place (zero copy); port_recv_done() gives back every
- * block whose last frame was in that batch.  A block that a batch only
- * partly consumed stays with us until a later batch finishes it.
+ * RX: an mmap ring, TPACKET_V2 by default, TPACKET_V3 for interfaces whose
+ * MTU is above 1800 (V2's 2 KiB slots cannot hold jumbo frames).
+ * V2: one slot per frame; the reader owns a frame as soon as the kernel
+ * has written it (send to port_recv() ~2 us on veth).  V3: the kernel
+ * fills a block and hands it over when it is full or after
+ * tp_retire_blk_tov ms (1 ms rounds up to one jiffy, 4 ms with HZ=250), so
+ * a lone frame waits: bench/port-rate measured a median of ~0.9 ms and a
+ * tail of 5-8 ms.  That latency is what TCP feels: through the shared-
+ * dataplane lab (iperf3, 1500-byte writes, ACKs riding half-empty blocks)
+ * V3 carried 475-756 Mbit/s and V2 3.1-3.3 Gbit/s on the same machine.
+ * V3 costs the sending CPU less per frame when a veth delivers in the
+ * sender's context (bench/switch-fwd, 60 B, sender-limited: 806 k frames/s
+ * forwarded with V3, 631-655 k with V2), which is why it remains
+ * selectable: PLURAL_AFPACKET_RX=v2|v3 forces one.  port_recv() walks the
+ * user-owned slots or blocks in ring order and lends up to a batch of
+ * frames in place (zero copy); port_recv_done() gives them back (V3: every
+ * block whose last frame was in that batch; a block a batch only partly
+ * consumed stays with us until a later batch finishes it).
  *
  * Each frame has PACKET_RESERVE bytes reserved before it, and the whole
- * region from its tpacket3_hdr to the frame (all read before the frame is
- * lent) is the packet's headroom: ~146 bytes, so a VLAN push needs no copy.
+ * region from its tpacket header to the frame (all read before the frame
+ * is lent) is the packet's headroom, so a VLAN push needs no copy.
  *
  * The kernel strips a received 802.1Q/802.1ad tag into tp_vlan_tci (status
  * TP_STATUS_VLAN_VALID); we put it back into the frame, so the datapath
@@ -17,19 +29,11 @@
  * carries only a partial TCP/UDP checksum (a veth whose peer has tx
  * checksum offload on): we complete the checksum in software and count it
  * (rx_csum_completed).  GSO super-frames (peer with TSO/GSO on and GRO on
- * our side) larger than a block are truncated by the kernel: counted as
- * rx_errors and dropped — labs must turn GSO/TSO off (tests/lib/common.sh
- * veth_add does).  Our own transmissions are not looped back
- * (PACKET_IGNORE_OUTGOING, and sll_pkttype == PACKET_OUTGOING as a guard).
- *
- * Latency: the kernel wakes the reader only when a block is retired, so a
- * lone frame waits for the block timeout; 1 ms rounds up to one jiffy (4 ms
- * with HZ=250).  bench/port-rate measured a median of ~0.9 ms and a tail of
- * 5-8 ms from send to port_recv() on veth.  Under load blocks fill first.
- * PLURAL_AFPACKET_RX=v2 selects a TPACKET_V2 ring instead (one 2 KiB slot
- * per frame, a wake-up per frame): median latency 2 us, but on veth it
- * received ~0.33 M frames/s (0.59 M per CPU-second) where V3 received
- * ~0.98 M/s (1.2 M per CPU-second), so V3 stays the default.
+ * our side) larger than a slot or block are truncated by the kernel:
+ * counted as rx_errors and dropped — labs must turn GSO/TSO off
+ * (tests/lib/common.sh veth_add does).  Our own transmissions are not
+ * looped back (PACKET_IGNORE_OUTGOING, and sll_pkttype == PACKET_OUTGOING
+ * as a guard).
  *
  * TX: sendmmsg() of the whole batch on the same socket (bound to the
  * interface index), with PACKET_QDISC_BYPASS.  When the socket buffer is
@@ -94,12 +98,21 @@ LOG_MODULE(port_afpacket);
 #define AFP_V2_FRAME_SIZE 2048u
 #define AFP_V2_FRAME_NR (AFP_BLOCK_SIZE / AFP_V2_FRAME_SIZE * AFP_BLOCK_NR)
 
-/* PLURAL_AFPACKET_RX=v2|v3 selects the RX ring version (for measuring). */
+/* Largest MTU whose frames (plus a VLAN tag) fit a V2 slot. */
+#define AFP_V2_MTU_MAX 1800
+
+/* The RX ring version: V2 (a frame is the reader's as soon as it is
+ * written: latency in microseconds) unless the interface's MTU is too big
+ * for its 2 KiB slots, then V3.  PLURAL_AFPACKET_RX=v2|v3 forces one (for
+ * measuring). */
 static bool
-afp_want_rx_v2(void)
+afp_want_rx_v2(int mtu)
 {
     const char *mode = getenv("PLURAL_AFPACKET_RX");
-    return mode && !strcmp(mode, "v2");
+    if (mode && (!strcmp(mode, "v2") || !strcmp(mode, "v3"))) {
+        return !strcmp(mode, "v2");
+    }
+    return mtu > 0 && mtu <= AFP_V2_MTU_MAX;
 }
 
 /* PLURAL_AFPACKET_TX=ring|sendmmsg selects the TX path (for measuring). */
@@ -172,7 +185,9 @@ port_afpacket_open(const char *name, struct port **portp)
         return errno == EACCES ? -EPERM : -errno;
     }
 
-    bool rx_v2 = afp_want_rx_v2();
+    int mtu = 0;
+    (void) port_linux_get_mtu(fd, name, &mtu);
+    bool rx_v2 = afp_want_rx_v2(mtu);
     int error = setsockopt_int(fd, SOL_PACKET, PACKET_VERSION,
                                rx_v2 ? TPACKET_V2 : TPACKET_V3);
     if (!error) {
