@@ -33,8 +33,15 @@ net_gen_config_init(struct net_gen_config *c)
     c->src_mac_from_dev = true;
     c->duration_ms = 10000;
     c->batch = 1024;
-    c->method = NET_TX_RING;
+    c->method = NET_TX_AUTO;
     c->report_interval_ms = 1000;
+}
+
+const char *
+net_tx_method_name(enum net_tx_method m)
+{
+    return m == NET_TX_RING ? "ring" : m == NET_TX_MMSG ? "mmsg" : m == NET_TX_XDP ? "xdp"
+                                                                               : "auto";
 }
 
 void
@@ -451,8 +458,21 @@ net_gen_run(const struct net_gen_config *c, struct net_gen_result *r)
 
     struct net_gen_config local = *c;
     local.spec = spec;
-    error = tx_open(&t, &local, info.ifindex, template);
+    if (c->method == NET_TX_AUTO) {
+        /* AF_XDP where it works, else the TX ring. */
+        local.method = spec.size <= NET_AFXDP_MAX_FRAME ? NET_TX_XDP : NET_TX_RING;
+        error = tx_open(&t, &local, info.ifindex, template);
+        if (error && local.method == NET_TX_XDP) {
+            LOG_INFO("%s: AF_XDP unavailable (%s); using the TX ring", c->dev,
+                     strerror(-error));
+            local.method = NET_TX_RING;
+            error = tx_open(&t, &local, info.ifindex, template);
+        }
+    } else {
+        error = tx_open(&t, &local, info.ifindex, template);
+    }
     free(template);
+    r->method = local.method;
     if (error) {
         return error;
     }

@@ -10,9 +10,16 @@
  * one line:   tx t=1.00 pps=10000 mbps=5.12 total=10000
  * At the end it drains what is still queued (at most 2 s) and stops.
  *
- * TX methods: NET_TX_RING (TPACKET_V2 mmap ring, qdisc bypass; default),
- * NET_TX_MMSG (sendmmsg of prebuilt frames, qdisc bypass) and NET_TX_XDP
- * (AF_XDP socket in copy mode, frames up to 3840 bytes; net-afxdp.h).
+ * TX methods: NET_TX_RING (TPACKET_V2 mmap ring, qdisc bypass),
+ * NET_TX_MMSG (sendmmsg of prebuilt frames, qdisc bypass), NET_TX_XDP
+ * (AF_XDP socket in copy mode, frames up to 3840 bytes; net-afxdp.h) and
+ * NET_TX_AUTO (default): AF_XDP when the frame fits and the socket opens,
+ * else the ring; `result.method` says which ran.  On veth AF_XDP sent
+ * 1.5x what the ring did for 0.6x the CPU per frame (bench/gen-vs-trafgen);
+ * but frames the device drops under back-pressure are counted
+ * (device_drops), not retried, where the ring and sendmmsg keep them
+ * queued: choose those for "exactly N frames, in order, whatever the
+ * receiver's pace".
  *
  * Errors (net_gen_run's return): 0, -ENODEV (interface unknown), -EPERM
  * (needs CAP_NET_RAW), -EMSGSIZE (frame larger than MTU + 14/18, or than
@@ -33,7 +40,11 @@ enum net_tx_method {
     NET_TX_RING,
     NET_TX_MMSG,
     NET_TX_XDP,
+    NET_TX_AUTO,
 };
+
+/* "ring", "mmsg", "xdp" or "auto". */
+const char *net_tx_method_name(enum net_tx_method);
 
 struct net_gen_config {
     const char *dev;
@@ -60,10 +71,11 @@ struct net_gen_result {
     uint64_t device_drops;      /* AF_XDP only: frames completed but dropped by
                                  * the device (its tx_dropped), not in tx_frames. */
     struct net_series series;   /* Per-interval TX. */
+    enum net_tx_method method;  /* The one that ran (never NET_TX_AUTO). */
 };
 
 /* Fills `config` with defaults: no device, default frame spec, source MAC
- * from the device, unpaced, 10 s, batch 1024, ring, 1 s reports, no output. */
+ * from the device, unpaced, 10 s, batch 1024, auto, 1 s reports, no output. */
 void net_gen_config_init(struct net_gen_config *);
 
 /* Runs the generator.  `result` is always initialized (free its series with
