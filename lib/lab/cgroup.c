@@ -186,6 +186,12 @@ lab_cgroup_create(char **paths, size_t n, const struct lab_cgroup_limits *lim)
             error = write_file(dir, "cpuset.cpus", cpus);
             free(cpus);
         }
+        if (error == -ENOENT && v2) {
+            LOG_ERR("%s: a limit's file is missing: its controller (cpu, memory or cpuset) "
+                    "is not enabled here; /sys/fs/cgroup/cgroup.controllers lists those "
+                    "cgroup v2 has (a controller bound to a v1 hierarchy is not among "
+                    "them)", dir);
+        }
         if (error) {
             return error;
         }
