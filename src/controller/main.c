@@ -2,26 +2,14 @@
  * any number of OpenFlow 1.0 switches.  Parses options; lib/ctl does the rest. */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "apps.h"
 #include "ctl/controller.h"
+#include "net/daemon.h"
 #include "net/event-loop.h"
-#include "net/stream-ssl.h"
-#include "plural-config.h"
-#include "util/log.h"
 #include "util/util.h"
-
-static struct loop *main_loop;
-
-static void
-on_signal(int sig)
-{
-    (void) sig;
-    loop_stop(main_loop);
-}
 
 static void
 usage(FILE *out)
@@ -60,31 +48,10 @@ usage(FILE *out)
     fprintf(out, "\nExit status: 0 stopped by a signal, 1 failure, 2 usage error.\n");
 }
 
-static int
-set_log_level(const char *arg)
-{
-    char *copy = xstrdup(arg);
-    char *colon = strchr(copy, ':');
-    const char *module = "ALL", *level = copy;
-    if (colon) {
-        *colon = 0;
-        module = copy;
-        level = colon + 1;
-    }
-    enum log_level l;
-    int r = log_level_from_string(level, &l);
-    if (!r) {
-        r = log_set_level(module, l);
-    }
-    free(copy);
-    return r;
-}
-
 int
 main(int argc, char *argv[])
 {
-    enum { OPT_PROBE = 256, OPT_KEEP, OPT_COOKIE, OPT_LOG_LEVEL, OPT_LOG_FILE,
-           OPT_TLS_KEY, OPT_TLS_CERT, OPT_TLS_CA };
+    enum { OPT_PROBE = 256, OPT_KEEP, OPT_COOKIE };
     static const struct option long_options[] = {
         { "app", required_argument, NULL, 'a' },
         { "config", required_argument, NULL, 'c' },
@@ -94,22 +61,16 @@ main(int argc, char *argv[])
         { "probe-interval", required_argument, NULL, OPT_PROBE },
         { "keep-flows", no_argument, NULL, OPT_KEEP },
         { "cookie", required_argument, NULL, OPT_COOKIE },
-        { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
-        { "log-file", required_argument, NULL, OPT_LOG_FILE },
-        { "private-key", required_argument, NULL, OPT_TLS_KEY },
-        { "certificate", required_argument, NULL, OPT_TLS_CERT },
-        { "ca-cert", required_argument, NULL, OPT_TLS_CA },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
+        DAEMON_LONG_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
     struct controller_options opts = { .cookie = 0x504c5552 };
     enum { MAX_STREAMS = 64 };
     const char *listen[MAX_STREAMS], *connect[MAX_STREAMS];
     const char *app_name = NULL;
-    const char *tls_key = NULL, *tls_cert = NULL, *tls_ca = NULL;
+    struct daemon_opts common = { .program = "plural-controller", .usage = usage };
     uint64_t v;
-    int c;
+    int c, status;
 
     util_set_program_name(argv[0]);
     while ((c = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
@@ -143,27 +104,12 @@ main(int argc, char *argv[])
                 return 2;
             }
             break;
-        case OPT_LOG_LEVEL:
-            if (set_log_level(optarg)) {
-                fprintf(stderr, "plural-controller: bad --log-level \"%s\" "
-                                "([MODULE:]err|warn|info|dbg)\n", optarg);
-                return 2;
-            }
-            break;
-        case OPT_LOG_FILE:
-            if (log_set_file(optarg)) {
-                fprintf(stderr, "plural-controller: cannot open log file %s\n", optarg);
-                return 1;
-            }
-            break;
-        case OPT_TLS_KEY: tls_key = optarg; break;
-        case OPT_TLS_CERT: tls_cert = optarg; break;
-        case OPT_TLS_CA: tls_ca = optarg; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("plural-controller %s\n", PLURAL_VERSION); return 0;
         default:
-            fprintf(stderr, "plural-controller: see --help\n");
-            return 2;
+            status = daemon_opts_parse(&common, c, optarg);
+            if (status != DAEMON_CONTINUE) {
+                return status;
+            }
+            break;
         }
     }
     if (optind < argc) {
@@ -185,21 +131,12 @@ main(int argc, char *argv[])
     }
     opts.listen = listen;
     opts.connect = connect;
-    if (tls_key || tls_cert || tls_ca) {
-        char *tls_err = NULL;
-        if (!tls_key || !tls_cert || !tls_ca) {
-            fprintf(stderr, "plural-controller: TLS needs all of --private-key, "
-                            "--certificate and --ca-cert\n");
-            return 2;
-        }
-        if (stream_ssl_configure(tls_key, tls_cert, tls_ca, &tls_err)) {
-            fprintf(stderr, "plural-controller: %s\n", tls_err);
-            free(tls_err);
-            return 1;
-        }
+    status = daemon_opts_finish(&common);
+    if (status != DAEMON_CONTINUE) {
+        return status;
     }
 
-    main_loop = loop_create();
+    struct loop *main_loop = loop_create();
     struct controller *ctl;
     char *err = NULL;
     int r = controller_create(main_loop, &opts, &ctl, &err);
@@ -209,20 +146,12 @@ main(int argc, char *argv[])
         loop_destroy(main_loop);
         return 1;
     }
-    signal(SIGTERM, on_signal);
-    signal(SIGINT, on_signal);
-    signal(SIGPIPE, SIG_IGN);
+    daemon_stop_loop_on_signals(main_loop);
     uint16_t port = controller_listen_port(ctl);
     if (port) {
         fprintf(stderr, "plural-controller: app %s listening on TCP port %u\n", app_name, port);
     }
-    loop_run(main_loop);
-    /* From here on the loop is torn down and freed: a further SIGTERM or
-     * SIGINT ends the process at once instead of running on_signal() on a
-     * freed loop (a heap-use-after-free; under ASan it deadlocked in the
-     * leak check's error report, leaving the process hung). */
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGINT, SIG_DFL);
+    daemon_run_loop(main_loop);
     controller_destroy(ctl);
     loop_destroy(main_loop);
     return 0;

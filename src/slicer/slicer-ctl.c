@@ -45,6 +45,25 @@ reply_result(struct ctl_conn *conn, int error, char *err, const char *ok)
     free(err);
 }
 
+/* Writes the text form of a JSON reply document into 'out'. */
+typedef void text_formatter(json_t *doc, struct buf *out);
+
+/* Replies with 'doc' as it is to a client that asked for JSON, else with
+ * the text 'format' makes of it.  Takes ownership of 'doc'. */
+static void
+reply_json_or_text(struct ctl_conn *conn, json_t *doc, text_formatter *format)
+{
+    if (ctl_conn_wants_json(conn)) {
+        ctl_reply_json(conn, doc);
+        return;
+    }
+    struct buf out = BUF_EMPTY;
+    format(doc, &out);
+    json_decref(doc);
+    ctl_reply_ok(conn, buf_cstr(&out));
+    buf_uninit(&out);
+}
+
 /* Applies KEY=VALUE arguments to def.  Returns 0 or -EINVAL with *errp. */
 static int
 apply_keys(struct slice_def *def, int argc, const char *argv[], bool replace_fs,
@@ -105,41 +124,53 @@ apply_keys(struct slice_def *def, int argc, const char *argv[], bool replace_fs,
     return 0;
 }
 
+/* Commits a new definition: slicer_add_slice() or slicer_update_slice(). */
+typedef int slice_def_commit(struct slicer *, struct slice_def *, char **errp);
+
+/* Applies the KEY=VALUE arguments to 'def' (taking ownership of it) and, if
+ * they are all good, hands it to commit(); replies with the outcome. */
+static void
+apply_keys_and_commit(struct ctl_conn *conn, struct slicer *s, struct slice_def *def,
+                      int argc, const char *argv[], bool replace_fs,
+                      slice_def_commit *commit)
+{
+    char *err = NULL;
+    int error = apply_keys(def, argc, argv, replace_fs, &err);
+    if (error) {
+        slice_def_destroy(def);
+    } else {
+        error = commit(s, def, &err);
+    }
+    reply_result(conn, error, err, NULL);
+}
+
+/* Returns the slice called 'name', or NULL after replying that there is
+ * no such slice. */
+static struct slice *
+find_slice_or_reply(struct ctl_conn *conn, struct slicer *s, const char *name)
+{
+    struct slice *slice = slicer_find_slice(s, name);
+    if (!slice) {
+        reply_result(conn, -ENOENT, xasprintf("no slice %s", name), NULL);
+    }
+    return slice;
+}
+
 static void
 cmd_add(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
 {
-    struct slicer *s = aux;
-    struct slice_def *def = slice_def_create(argv[1], argv[2]);
-    char *err = NULL;
-    int error = apply_keys(def, argc - 3, argv + 3, false, &err);
-    if (error) {
-        slice_def_destroy(def);
-        reply_result(conn, error, err, NULL);
-        return;
-    }
-    error = slicer_add_slice(s, def, &err);
-    reply_result(conn, error, err, NULL);
+    apply_keys_and_commit(conn, aux, slice_def_create(argv[1], argv[2]),
+                          argc - 3, argv + 3, false, slicer_add_slice);
 }
 
 static void
 cmd_set(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
 {
-    struct slicer *s = aux;
-    struct slice *slice = slicer_find_slice(s, argv[1]);
-    char *err = NULL;
-    if (!slice) {
-        reply_result(conn, -ENOENT, xasprintf("no slice %s", argv[1]), NULL);
-        return;
+    struct slice *slice = find_slice_or_reply(conn, aux, argv[1]);
+    if (slice) {
+        apply_keys_and_commit(conn, aux, slice_def_clone(slice->def),
+                              argc - 2, argv + 2, true, slicer_update_slice);
     }
-    struct slice_def *def = slice_def_clone(slice->def);
-    int error = apply_keys(def, argc - 2, argv + 2, true, &err);
-    if (error) {
-        slice_def_destroy(def);
-        reply_result(conn, error, err, NULL);
-        return;
-    }
-    error = slicer_update_slice(s, def, &err);
-    reply_result(conn, error, err, NULL);
 }
 
 static void
@@ -174,12 +205,11 @@ static void
 cmd_flowspace_add(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
 {
     struct slicer *s = aux;
-    struct slice *slice = slicer_find_slice(s, argv[1]);
+    struct slice *slice = find_slice_or_reply(conn, s, argv[1]);
     struct fs_entry e;
     char *err = NULL;
     (void) argc;
     if (!slice) {
-        reply_result(conn, -ENOENT, xasprintf("no slice %s", argv[1]), NULL);
         return;
     }
     if (fs_entry_parse(argv[2], &e, &err)) {
@@ -196,12 +226,11 @@ static void
 cmd_flowspace_del(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
 {
     struct slicer *s = aux;
-    struct slice *slice = slicer_find_slice(s, argv[1]);
+    struct slice *slice = find_slice_or_reply(conn, s, argv[1]);
     char *err = NULL;
     uint64_t idx;
     (void) argc;
     if (!slice) {
-        reply_result(conn, -ENOENT, xasprintf("no slice %s", argv[1]), NULL);
         return;
     }
     if (str_to_u64(argv[2], 0, SIZE_MAX, &idx) || idx >= slice->def->n_entries) {
@@ -334,6 +363,21 @@ cmd_show(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
 }
 
 static void
+format_stats(json_t *all, struct buf *out)
+{
+    const char *name;
+    json_t *stats;
+    json_object_foreach (all, name, stats) {
+        buf_printf(out, "slice %s:\n", name);
+        const char *key;
+        json_t *v;
+        json_object_foreach (stats, key, v) {
+            buf_printf(out, "  %-20s %"JSON_INTEGER_FORMAT"\n", key, json_integer_value(v));
+        }
+    }
+}
+
+static void
 cmd_stats(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
 {
     struct slicer *s = aux;
@@ -360,98 +404,51 @@ cmd_stats(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
         ctl_reply_error(conn, "no such slice");
         return;
     }
-    if (ctl_conn_wants_json(conn)) {
-        ctl_reply_json(conn, all);
-        return;
-    }
-    struct buf out = BUF_EMPTY;
-    const char *name;
-    json_t *stats;
-    json_object_foreach (all, name, stats) {
-        buf_printf(&out, "slice %s:\n", name);
-        const char *key;
-        json_t *v;
-        json_object_foreach (stats, key, v) {
-            buf_printf(&out, "  %-20s %"JSON_INTEGER_FORMAT"\n", key, json_integer_value(v));
-        }
-    }
-    json_decref(all);
-    ctl_reply_ok(conn, buf_cstr(&out));
-    buf_uninit(&out);
+    reply_json_or_text(conn, all, format_stats);
 }
 
 static void
-cmd_switches(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
+format_switches(json_t *a, struct buf *out)
 {
-    json_t *a = slicer_switches_to_json(aux);
-    (void) argc;
-    (void) argv;
-    if (ctl_conn_wants_json(conn)) {
-        ctl_reply_json(conn, a);
-        return;
-    }
-    struct buf out = BUF_EMPTY;
     for (size_t i = 0; i < json_array_size(a); i++) {
         json_t *sw = json_array_get(a, i);
-        buf_printf(&out, "dpid %s from %s: %s, %"JSON_INTEGER_FORMAT" ports\n",
+        buf_printf(out, "dpid %s from %s: %s, %"JSON_INTEGER_FORMAT" ports\n",
                    json_string_value(json_object_get(sw, "dpid")),
                    json_string_value(json_object_get(sw, "peer")),
                    json_is_true(json_object_get(sw, "ready")) ? "ready" : "handshaking",
                    json_integer_value(json_object_get(sw, "ports")));
     }
-    buf_printf(&out, "switches: %zu\n", json_array_size(a));
-    json_decref(a);
-    ctl_reply_ok(conn, buf_cstr(&out));
-    buf_uninit(&out);
+    buf_printf(out, "switches: %zu\n", json_array_size(a));
 }
 
 static void
-cmd_vlan_map(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
+format_vlan_map(json_t *a, struct buf *out)
 {
-    json_t *a = slicer_vlan_map_to_json(aux);
-    (void) argc;
-    (void) argv;
-    if (ctl_conn_wants_json(conn)) {
-        ctl_reply_json(conn, a);
-        return;
-    }
-    struct buf out = BUF_EMPTY;
     for (size_t i = 0; i < json_array_size(a); i++) {
         json_t *e = json_array_get(a, i);
         json_t *vlans = json_object_get(e, "vlans");
-        buf_printf(&out, "slice %s id %"JSON_INTEGER_FORMAT" weight %"JSON_INTEGER_FORMAT" vlans",
+        buf_printf(out, "slice %s id %"JSON_INTEGER_FORMAT" weight %"JSON_INTEGER_FORMAT" vlans",
                    json_string_value(json_object_get(e, "slice")),
                    json_integer_value(json_object_get(e, "id")),
                    json_integer_value(json_object_get(e, "weight")));
         for (size_t k = 0; k < json_array_size(vlans); k++) {
-            buf_printf(&out, "%s%"JSON_INTEGER_FORMAT, k ? "," : " ",
+            buf_printf(out, "%s%"JSON_INTEGER_FORMAT, k ? "," : " ",
                        json_integer_value(json_array_get(vlans, k)));
         }
-        buf_printf(&out, "\n");
+        buf_printf(out, "\n");
     }
-    json_decref(a);
-    ctl_reply_ok(conn, buf_cstr(&out));
-    buf_uninit(&out);
 }
 
 static void
-cmd_map_status(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
+format_map_status(json_t *a, struct buf *out)
 {
-    json_t *a = slicer_map_status_to_json(aux);
-    (void) argc;
-    (void) argv;
-    if (ctl_conn_wants_json(conn)) {
-        ctl_reply_json(conn, a);
-        return;
-    }
-    struct buf out = BUF_EMPTY;
     if (!json_array_size(a)) {
-        buf_printf(&out, "no --switch-ctl: the map is pushed only by hand (push-map)\n");
+        buf_printf(out, "no --switch-ctl: the map is pushed only by hand (push-map)\n");
     }
     for (size_t i = 0; i < json_array_size(a); i++) {
         json_t *t = json_array_get(a, i);
         const char *map = json_string_value(json_object_get(t, "map"));
-        buf_printf(&out, "%s (dpid %s): %s, %s, %"JSON_INTEGER_FORMAT" pushes, "
+        buf_printf(out, "%s (dpid %s): %s, %s, %"JSON_INTEGER_FORMAT" pushes, "
                    "%"JSON_INTEGER_FORMAT" failures, last: %s\n  map: %s\n",
                    json_string_value(json_object_get(t, "target")),
                    json_string_value(json_object_get(t, "dpid")),
@@ -462,9 +459,29 @@ cmd_map_status(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
                    json_string_value(json_object_get(t, "last_result")),
                    *map ? map : "(no VLAN: scheduler off)");
     }
-    json_decref(a);
-    ctl_reply_ok(conn, buf_cstr(&out));
-    buf_uninit(&out);
+}
+
+/* Commands without arguments that reply with one of the slicer's JSON
+ * documents (or its text form). */
+static void
+cmd_switches(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
+{
+    (void) argc, (void) argv;
+    reply_json_or_text(conn, slicer_switches_to_json(aux), format_switches);
+}
+
+static void
+cmd_vlan_map(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
+{
+    (void) argc, (void) argv;
+    reply_json_or_text(conn, slicer_vlan_map_to_json(aux), format_vlan_map);
+}
+
+static void
+cmd_map_status(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
+{
+    (void) argc, (void) argv;
+    reply_json_or_text(conn, slicer_map_status_to_json(aux), format_map_status);
 }
 
 int
