@@ -13,8 +13,8 @@
 #include "util/clock.h"
 
 enum {
-    OPT_PID = BENCH_OPT_FIRST_FREE, OPT_CGROUP, OPT_NETNS, OPT_INTERVAL,
-    OPT_DURATION, OPT_JSON_FILE, OPT_QUIET, OPT_HELP,
+    OPT_PID = NET_CLI_OPT_FIRST_FREE, OPT_CGROUP, OPT_NETNS, OPT_INTERVAL,
+    OPT_DURATION,
 };
 
 static const struct option load_options[] = {
@@ -23,9 +23,7 @@ static const struct option load_options[] = {
     { "netns", required_argument, NULL, OPT_NETNS },
     { "interval", required_argument, NULL, OPT_INTERVAL },
     { "duration", required_argument, NULL, OPT_DURATION },
-    { "json", required_argument, NULL, OPT_JSON_FILE },
-    { "quiet", no_argument, NULL, OPT_QUIET },
-    { "help", no_argument, NULL, OPT_HELP },
+    NET_CLI_COMMON_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
 };
 
@@ -53,78 +51,72 @@ sleep_until(uint64_t deadline_ns)
     }
 }
 
+/* What load's command line sets besides the shared options. */
+struct load_args {
+    enum load_target target;
+    const char *name;           /* Of the last --pid, --cgroup or --netns. */
+    int targets;                /* How many of those were given. */
+    double interval, duration;  /* Seconds. */
+};
+
+static int
+load_option(void *aux, const char *cmd, int opt, const char *arg)
+{
+    struct load_args *a = aux;
+
+    switch (opt) {
+    case OPT_PID:
+    case OPT_CGROUP:
+    case OPT_NETNS:
+        a->target = opt == OPT_PID ? LOAD_TARGET_PID
+                    : opt == OPT_CGROUP ? LOAD_TARGET_CGROUP : LOAD_TARGET_NETNS;
+        a->name = arg;
+        a->targets++;
+        return 0;
+    case OPT_INTERVAL:
+        return net_cli_parse_seconds(cmd, "interval", arg, 0.01, 3600, &a->interval) ? 2 : 0;
+    case OPT_DURATION:
+        return net_cli_parse_seconds(cmd, "duration", arg, 0.01, 1e6, &a->duration) ? 2 : 0;
+    default:
+        util_abort("%s: option %d has no handler", cmd, opt);
+    }
+}
+
 int
 bench_load_command(int argc, char *argv[])
 {
     static const char cmd[] = "load";
-    const char *name = NULL, *json = NULL;
-    enum load_target target = LOAD_TARGET_PID;
-    double interval = 1, duration = 10;
-    int targets = 0, opt;
-    bool quiet = false;
+    struct load_args a = { .target = LOAD_TARGET_PID, .interval = 1, .duration = 10 };
+    struct net_cli_common common;
 
-    opterr = 0;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, ":", load_options, NULL)) != -1) {
-        switch (opt) {
-        case OPT_PID:
-        case OPT_CGROUP:
-        case OPT_NETNS:
-            target = opt == OPT_PID ? LOAD_TARGET_PID
-                     : opt == OPT_CGROUP ? LOAD_TARGET_CGROUP : LOAD_TARGET_NETNS;
-            name = optarg;
-            targets++;
-            break;
-        case OPT_INTERVAL:
-            if (net_cli_parse_seconds(cmd, "interval", optarg, 0.01, 3600, &interval)) {
-                return 2;
-            }
-            break;
-        case OPT_DURATION:
-            if (net_cli_parse_seconds(cmd, "duration", optarg, 0.01, 1e6, &duration)) {
-                return 2;
-            }
-            break;
-        case OPT_JSON_FILE:
-            json = optarg;
-            break;
-        case OPT_QUIET:
-            quiet = true;
-            break;
-        case OPT_HELP:
-            load_help();
-            return 0;
-        default:
-            return bench_cli_bad_option(cmd, argv, opt);
-        }
+    int rc = net_cli_parse(cmd, argc, argv, load_options, load_help, load_option, &a, &common);
+    if (rc >= 0) {
+        return rc;
     }
-    if (optind < argc) {
-        return bench_cli_usage_error(cmd, "unexpected argument '%s' (see --help)", argv[optind]);
-    }
-    if (targets != 1) {
+    if (a.targets != 1) {
         return bench_cli_usage_error(cmd, "give exactly one of --pid, --cgroup, --netns (see --help)");
     }
-    if (duration < interval) {
+    if (a.duration < a.interval) {
         return bench_cli_usage_error(cmd, "--duration must be at least --interval");
     }
 
     struct load_sampler *s;
-    int error = load_sampler_open(target, name, &s);
+    int error = load_sampler_open(a.target, a.name, &s);
     if (error) {
         static const char *const what[] = { "process", "cgroup", "network namespace" };
-        if (error == -EINVAL && target != LOAD_TARGET_CGROUP) {
-            return bench_cli_usage_error(cmd, "bad %s name '%s'", what[target], name);
+        if (error == -EINVAL && a.target != LOAD_TARGET_CGROUP) {
+            return bench_cli_usage_error(cmd, "bad %s name '%s'", what[a.target], a.name);
         }
-        return bench_cli_failure(cmd, "no such %s: %s", what[target], name);
+        return bench_cli_failure(cmd, "no such %s: %s", what[a.target], a.name);
     }
 
     struct bench_report *report = bench_report_create("load", "CPU share");
     bench_report_set_param_string(report, "target",
-                                  target == LOAD_TARGET_PID ? "pid"
-                                  : target == LOAD_TARGET_CGROUP ? "cgroup" : "netns");
-    bench_report_set_param_string(report, "name", name);
+                                  a.target == LOAD_TARGET_PID ? "pid"
+                                  : a.target == LOAD_TARGET_CGROUP ? "cgroup" : "netns");
+    bench_report_set_param_string(report, "name", a.name);
     bench_report_set_param_string(report, "source", load_sampler_source(s));
-    bench_report_set_param_real(report, "interval_s", interval);
+    bench_report_set_param_real(report, "interval_s", a.interval);
     struct bench_series *cpu = bench_report_add_series(report, "cpu", "%",
                                                        BENCH_LOWER_IS_BETTER);
     struct bench_series *softirq = bench_report_add_series(report, "softirq", "%",
@@ -135,9 +127,9 @@ bench_load_command(int argc, char *argv[])
     net_cli_catch_signals();
     const volatile sig_atomic_t *stop = net_cli_stop_flag();
     uint64_t start = clock_now_ns();
-    uint64_t step = (uint64_t) llround(interval * 1e9);
-    unsigned int n = (unsigned int) floor(duration / interval + 1e-9);
-    int rc = 0;
+    uint64_t step = (uint64_t) llround(a.interval * 1e9);
+    unsigned int n = (unsigned int) floor(a.duration / a.interval + 1e-9);
+    rc = 0;
     for (unsigned int i = 1; i <= n && !*stop; i++) {
         struct load_sample sample;
         sleep_until(start + i * step);
@@ -153,7 +145,7 @@ bench_load_command(int argc, char *argv[])
         bench_series_add_sample(cpu, sample.cpu_pct, false);
         bench_series_add_sample(softirq, sample.softirq_pct, false);
         bench_series_add_sample(system, sample.system_pct, false);
-        if (!quiet) {
+        if (!common.quiet) {
             printf("load t=%.2f cpu=%.1f%% softirq=%.1f%% system=%.1f%% tasks=%u\n",
                    (double) (clock_now_ns() - start) / 1e9, sample.cpu_pct,
                    sample.softirq_pct, sample.system_pct, sample.tasks);
@@ -163,8 +155,8 @@ bench_load_command(int argc, char *argv[])
     bench_report_set_rounds(report, (unsigned) bench_series_n_samples(cpu), 0);
     if (bench_series_n_samples(cpu)) {
         bench_report_write_text(report, stdout);
-        if (json && bench_report_write_json_file(report, json)) {
-            rc = bench_cli_failure(cmd, "cannot write %s: %s", json, strerror(errno));
+        if (common.json && bench_report_write_json_file(report, common.json)) {
+            rc = bench_cli_failure(cmd, "cannot write %s: %s", common.json, strerror(errno));
         }
     }
     bench_report_destroy(report);

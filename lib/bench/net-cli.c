@@ -109,14 +109,97 @@ net_cli_device_error(const char *cmd, const char *dev, int error)
     }
 }
 
-/* ---- gen ---- */
+int
+net_cli_parse(const char *cmd, int argc, char *argv[], const struct option *options,
+              void (*help)(void), net_cli_option_fn *handle, void *aux,
+              struct net_cli_common *common)
+{
+    int opt;
+
+    memset(common, 0, sizeof *common);
+    opterr = 0;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+        int rc;
+        switch (opt) {
+        case NET_CLI_OPT_JSON_FILE:
+            common->json = optarg;
+            break;
+        case NET_CLI_OPT_QUIET:
+            common->quiet = true;
+            break;
+        case NET_CLI_OPT_HELP:
+            help();
+            return 0;
+        case '?':
+        case ':':
+            return bench_cli_bad_option(cmd, argv, opt);
+        default:
+            rc = handle(aux, cmd, opt, optarg);
+            if (rc) {
+                return rc;
+            }
+            break;
+        }
+    }
+    if (optind < argc) {
+        return bench_cli_usage_error(cmd, "unexpected argument '%s' (see --help)", argv[optind]);
+    }
+    return -1;
+}
+
+/* ---- options gen and recv share: --dev, --duration, --interval ---- */
 
 enum {
-    OPT_DEV = BENCH_OPT_FIRST_FREE, OPT_SIZE, OPT_DURATION, OPT_RATE, OPT_COUNT,
+    OPT_DEV = NET_CLI_OPT_FIRST_FREE, OPT_SIZE, OPT_DURATION, OPT_RATE, OPT_COUNT,
     OPT_DST_MAC, OPT_SRC_MAC, OPT_VLAN, OPT_SRC_IP, OPT_DST_IP, OPT_SRC_PORT,
-    OPT_DST_PORT, OPT_BATCH, OPT_METHOD, OPT_CPU, OPT_JSON_FILE, OPT_QUIET,
-    OPT_INTERVAL, OPT_EXPECT, OPT_HELP,
+    OPT_DST_PORT, OPT_BATCH, OPT_METHOD, OPT_CPU, OPT_INTERVAL, OPT_EXPECT,
 };
+
+/* Handles `opt` if it is --dev, --duration or --interval: returns 0, or 2
+ * after a message for a bad value.  Returns -1 for any other option. */
+static int
+parse_run_option(const char *cmd, int opt, const char *arg, const char **dev,
+                 uint64_t *duration_ms, unsigned int *interval_ms)
+{
+    double seconds;
+
+    switch (opt) {
+    case OPT_DEV:
+        *dev = arg;
+        return 0;
+    case OPT_DURATION:
+        if (net_cli_parse_seconds(cmd, "duration", arg, 0.001, 1e6, &seconds)) {
+            return 2;
+        }
+        *duration_ms = (uint64_t) llround(seconds * 1000);
+        return 0;
+    case OPT_INTERVAL:
+        if (net_cli_parse_seconds(cmd, "interval", arg, 0.01, 3600, &seconds)) {
+            return 2;
+        }
+        *interval_ms = (unsigned int) llround(seconds * 1000);
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* net_cli_parse() for gen and recv, which also need --dev: `*dev` is where
+ * `handle` stores it.  Same return value. */
+static int
+parse_dev_command(const char *cmd, int argc, char *argv[], const struct option *options,
+                  void (*help)(void), net_cli_option_fn *handle, void *aux,
+                  struct net_cli_common *common, const char *const *dev)
+{
+    int rc = net_cli_parse(cmd, argc, argv, options, help, handle, aux, common);
+    if (rc < 0 && !*dev) {
+        return bench_cli_usage_error(cmd, "--dev IF is required (see --help)");
+    }
+    return rc;
+}
+
+/* ---- gen ---- */
 
 static void
 gen_help(void)
@@ -157,9 +240,7 @@ static const struct option gen_options[] = {
     { "method", required_argument, NULL, OPT_METHOD },
     { "cpu", required_argument, NULL, OPT_CPU },
     { "interval", required_argument, NULL, OPT_INTERVAL },
-    { "json", required_argument, NULL, OPT_JSON_FILE },
-    { "quiet", no_argument, NULL, OPT_QUIET },
-    { "help", no_argument, NULL, OPT_HELP },
+    NET_CLI_COMMON_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
 };
 
@@ -187,163 +268,152 @@ gen_write_json(const char *path, const struct net_gen_config *c,
     return error;
 }
 
+/* What gen's command line sets besides the shared options. */
+struct gen_args {
+    struct net_gen_config c;
+    uint64_t cpu;               /* --cpu N, or UINT64_MAX. */
+    bool count_set, duration_set;
+};
+
+static int
+gen_option(void *aux, const char *cmd, int opt, const char *arg)
+{
+    struct gen_args *a = aux;
+    struct net_gen_config *c = &a->c;
+    uint64_t v;
+
+    int rc = parse_run_option(cmd, opt, arg, &c->dev, &c->duration_ms,
+                              &c->report_interval_ms);
+    if (rc >= 0) {
+        a->duration_set |= opt == OPT_DURATION;
+        return rc;
+    }
+    switch (opt) {
+    case OPT_SIZE:
+        if (bench_cli_parse_uint(cmd, "size", arg, NET_FRAME_MIN, NET_FRAME_MAX, &v)) {
+            return 2;
+        }
+        c->spec.size = v;
+        return 0;
+    case OPT_RATE:
+        if (bench_cli_parse_uint(cmd, "rate", arg, 1, 1000000000, &c->rate_pps)) {
+            return 2;
+        }
+        return 0;
+    case OPT_COUNT:
+        if (bench_cli_parse_uint(cmd, "count", arg, 1, UINT64_MAX, &c->count)) {
+            return 2;
+        }
+        a->count_set = true;
+        return 0;
+    case OPT_DST_MAC:
+    case OPT_SRC_MAC:
+        if (net_parse_mac(arg, opt == OPT_DST_MAC ? c->spec.dst_mac : c->spec.src_mac)) {
+            return bench_cli_usage_error(cmd, "--%s must be a MAC like 02:00:00:00:00:01 (got '%s')",
+                                         opt == OPT_DST_MAC ? "dst-mac" : "src-mac", arg);
+        }
+        if (opt == OPT_SRC_MAC) {
+            c->src_mac_from_dev = false;
+        }
+        return 0;
+    case OPT_VLAN:
+        if (bench_cli_parse_uint(cmd, "vlan", arg, 0, 4095, &v)) {
+            return 2;
+        }
+        c->spec.vlan = (int) v;
+        return 0;
+    case OPT_SRC_IP:
+    case OPT_DST_IP:
+        if (net_parse_ipv4(arg, opt == OPT_SRC_IP ? &c->spec.src_ip : &c->spec.dst_ip)) {
+            return bench_cli_usage_error(cmd, "--%s must be an IPv4 address (got '%s')",
+                                         opt == OPT_SRC_IP ? "src-ip" : "dst-ip", arg);
+        }
+        return 0;
+    case OPT_SRC_PORT:
+    case OPT_DST_PORT:
+        if (bench_cli_parse_uint(cmd, opt == OPT_SRC_PORT ? "src-port" : "dst-port",
+                                 arg, 0, 65535, &v)) {
+            return 2;
+        }
+        *(opt == OPT_SRC_PORT ? &c->spec.src_port : &c->spec.dst_port) = (uint16_t) v;
+        return 0;
+    case OPT_BATCH:
+        if (bench_cli_parse_uint(cmd, "batch", arg, 1, 4096, &v)) {
+            return 2;
+        }
+        c->batch = (unsigned int) v;
+        return 0;
+    case OPT_METHOD:
+        if (!strcmp(arg, "ring")) {
+            c->method = NET_TX_RING;
+        } else if (!strcmp(arg, "mmsg")) {
+            c->method = NET_TX_MMSG;
+        } else if (!strcmp(arg, "xdp")) {
+            c->method = NET_TX_XDP;
+        } else if (!strcmp(arg, "auto")) {
+            c->method = NET_TX_AUTO;
+        } else {
+            return bench_cli_usage_error(cmd, "--method must be auto, ring, mmsg or xdp (got '%s')", arg);
+        }
+        return 0;
+    case OPT_CPU:
+        if (bench_cli_parse_uint(cmd, "cpu", arg, 0, CPU_SETSIZE - 1, &a->cpu)) {
+            return 2;
+        }
+        return 0;
+    default:
+        util_abort("%s: option %d has no handler", cmd, opt);
+    }
+}
+
 static int
 gen_command(int argc, char *argv[])
 {
     static const char cmd[] = "net gen";
-    struct net_gen_config c;
-    const char *json = NULL;
-    bool quiet = false, count_set = false, duration_set = false;
-    uint64_t v, cpu = UINT64_MAX;
-    double seconds;
-    int opt;
+    struct gen_args a = { .cpu = UINT64_MAX };
+    struct net_gen_config *c = &a.c;
+    struct net_cli_common common;
 
-    net_gen_config_init(&c);
-    opterr = 0;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, ":", gen_options, NULL)) != -1) {
-        switch (opt) {
-        case OPT_DEV:
-            c.dev = optarg;
-            break;
-        case OPT_SIZE:
-            if (bench_cli_parse_uint(cmd, "size", optarg, NET_FRAME_MIN, NET_FRAME_MAX, &v)) {
-                return 2;
-            }
-            c.spec.size = v;
-            break;
-        case OPT_DURATION:
-            if (net_cli_parse_seconds(cmd, "duration", optarg, 0.001, 1e6, &seconds)) {
-                return 2;
-            }
-            c.duration_ms = (uint64_t) llround(seconds * 1000);
-            duration_set = true;
-            break;
-        case OPT_RATE:
-            if (bench_cli_parse_uint(cmd, "rate", optarg, 1, 1000000000, &c.rate_pps)) {
-                return 2;
-            }
-            break;
-        case OPT_COUNT:
-            if (bench_cli_parse_uint(cmd, "count", optarg, 1, UINT64_MAX, &c.count)) {
-                return 2;
-            }
-            count_set = true;
-            break;
-        case OPT_DST_MAC:
-        case OPT_SRC_MAC:
-            if (net_parse_mac(optarg, opt == OPT_DST_MAC ? c.spec.dst_mac : c.spec.src_mac)) {
-                return bench_cli_usage_error(cmd, "--%s must be a MAC like 02:00:00:00:00:01 (got '%s')",
-                                             opt == OPT_DST_MAC ? "dst-mac" : "src-mac", optarg);
-            }
-            if (opt == OPT_SRC_MAC) {
-                c.src_mac_from_dev = false;
-            }
-            break;
-        case OPT_VLAN:
-            if (bench_cli_parse_uint(cmd, "vlan", optarg, 0, 4095, &v)) {
-                return 2;
-            }
-            c.spec.vlan = (int) v;
-            break;
-        case OPT_SRC_IP:
-        case OPT_DST_IP:
-            if (net_parse_ipv4(optarg, opt == OPT_SRC_IP ? &c.spec.src_ip : &c.spec.dst_ip)) {
-                return bench_cli_usage_error(cmd, "--%s must be an IPv4 address (got '%s')",
-                                             opt == OPT_SRC_IP ? "src-ip" : "dst-ip", optarg);
-            }
-            break;
-        case OPT_SRC_PORT:
-        case OPT_DST_PORT:
-            if (bench_cli_parse_uint(cmd, opt == OPT_SRC_PORT ? "src-port" : "dst-port",
-                                     optarg, 0, 65535, &v)) {
-                return 2;
-            }
-            *(opt == OPT_SRC_PORT ? &c.spec.src_port : &c.spec.dst_port) = (uint16_t) v;
-            break;
-        case OPT_BATCH:
-            if (bench_cli_parse_uint(cmd, "batch", optarg, 1, 4096, &v)) {
-                return 2;
-            }
-            c.batch = (unsigned int) v;
-            break;
-        case OPT_METHOD:
-            if (!strcmp(optarg, "ring")) {
-                c.method = NET_TX_RING;
-            } else if (!strcmp(optarg, "mmsg")) {
-                c.method = NET_TX_MMSG;
-            } else if (!strcmp(optarg, "xdp")) {
-                c.method = NET_TX_XDP;
-            } else if (!strcmp(optarg, "auto")) {
-                c.method = NET_TX_AUTO;
-            } else {
-                return bench_cli_usage_error(cmd, "--method must be auto, ring, mmsg or xdp (got '%s')", optarg);
-            }
-            break;
-        case OPT_CPU:
-            if (bench_cli_parse_uint(cmd, "cpu", optarg, 0, CPU_SETSIZE - 1, &cpu)) {
-                return 2;
-            }
-            break;
-        case OPT_INTERVAL:
-            if (net_cli_parse_seconds(cmd, "interval", optarg, 0.01, 3600, &seconds)) {
-                return 2;
-            }
-            c.report_interval_ms = (unsigned int) llround(seconds * 1000);
-            break;
-        case OPT_JSON_FILE:
-            json = optarg;
-            break;
-        case OPT_QUIET:
-            quiet = true;
-            break;
-        case OPT_HELP:
-            gen_help();
-            return 0;
-        default:
-            return bench_cli_bad_option(cmd, argv, opt);
-        }
+    net_gen_config_init(c);
+    int rc = parse_dev_command(cmd, argc, argv, gen_options, gen_help, gen_option, &a,
+                               &common, &c->dev);
+    if (rc >= 0) {
+        return rc;
     }
-    if (optind < argc) {
-        return bench_cli_usage_error(cmd, "unexpected argument '%s' (see --help)", argv[optind]);
-    }
-    if (!c.dev) {
-        return bench_cli_usage_error(cmd, "--dev IF is required (see --help)");
-    }
-    if (c.spec.vlan >= 0 && c.spec.size < NET_FRAME_MIN_VLAN) {
+    if (c->spec.vlan >= 0 && c->spec.size < NET_FRAME_MIN_VLAN) {
         return bench_cli_usage_error(cmd, "--size must be at least %d with --vlan (got %zu)",
-                                     NET_FRAME_MIN_VLAN, c.spec.size);
+                                     NET_FRAME_MIN_VLAN, c->spec.size);
     }
-    if (c.method == NET_TX_XDP && c.spec.size > NET_AFXDP_MAX_FRAME) {
+    if (c->method == NET_TX_XDP && c->spec.size > NET_AFXDP_MAX_FRAME) {
         return bench_cli_usage_error(cmd, "--method xdp sends frames up to %u bytes (got %zu)",
-                                     NET_AFXDP_MAX_FRAME, c.spec.size);
+                                     NET_AFXDP_MAX_FRAME, c->spec.size);
     }
-    if (count_set && !duration_set) {
-        c.duration_ms = 0;
+    if (a.count_set && !a.duration_set) {
+        c->duration_ms = 0;
     }
-    if (cpu != UINT64_MAX && net_cli_pin_cpu(cmd, cpu)) {
+    if (a.cpu != UINT64_MAX && net_cli_pin_cpu(cmd, a.cpu)) {
         return 1;
     }
-    c.out = quiet ? NULL : stdout;
-    c.stop = net_cli_stop_flag();
+    c->out = common.quiet ? NULL : stdout;
+    c->stop = net_cli_stop_flag();
     net_cli_catch_signals();
 
     struct net_gen_result r;
-    int error = net_gen_run(&c, &r);
+    int error = net_gen_run(c, &r);
     if (error == -EMSGSIZE) {
         net_gen_result_destroy(&r);
         return bench_cli_failure(cmd, "%s: a %zu-byte frame exceeds the interface MTU "
                                  "(raise it with ip link set %s mtu ...)",
-                                 c.dev, c.spec.size, c.dev);
+                                 c->dev, c->spec.size, c->dev);
     }
     if (error) {
         net_gen_result_destroy(&r);
-        return net_cli_device_error(cmd, c.dev, error);
+        return net_cli_device_error(cmd, c->dev, error);
     }
     printf("tx total=%llu seconds=%.3f pps=%.0f mbps=%.2f backpressure=%llu "
            "errors=%llu skipped=%llu",
            (unsigned long long) r.tx_frames, r.seconds, net_gen_result_pps(&r),
-           net_gen_result_pps(&r) * (double) c.spec.size * 8 / 1e6,
+           net_gen_result_pps(&r) * (double) c->spec.size * 8 / 1e6,
            (unsigned long long) r.backpressure, (unsigned long long) r.errors,
            (unsigned long long) r.skipped);
     if (r.method == NET_TX_XDP) {
@@ -351,9 +421,9 @@ gen_command(int argc, char *argv[])
     }
     printf(" method=%s\n", net_tx_method_name(r.method));
     fflush(stdout);
-    int rc = 0;
-    if (json && gen_write_json(json, &c, &r, net_tx_method_name(r.method))) {
-        rc = bench_cli_failure(cmd, "cannot write %s: %s", json, strerror(errno));
+    rc = 0;
+    if (common.json && gen_write_json(common.json, c, &r, net_tx_method_name(r.method))) {
+        rc = bench_cli_failure(cmd, "cannot write %s: %s", common.json, strerror(errno));
     }
     net_gen_result_destroy(&r);
     return rc;
@@ -377,9 +447,7 @@ static const struct option recv_options[] = {
     { "duration", required_argument, NULL, OPT_DURATION },
     { "expect", required_argument, NULL, OPT_EXPECT },
     { "interval", required_argument, NULL, OPT_INTERVAL },
-    { "json", required_argument, NULL, OPT_JSON_FILE },
-    { "quiet", no_argument, NULL, OPT_QUIET },
-    { "help", no_argument, NULL, OPT_HELP },
+    NET_CLI_COMMON_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
 };
 
@@ -405,60 +473,40 @@ recv_write_json(const char *path, const struct net_recv_config *c,
 }
 
 static int
+recv_option(void *aux, const char *cmd, int opt, const char *arg)
+{
+    struct net_recv_config *c = aux;
+
+    int rc = parse_run_option(cmd, opt, arg, &c->dev, &c->duration_ms,
+                              &c->report_interval_ms);
+    if (rc >= 0) {
+        return rc;
+    }
+    switch (opt) {
+    case OPT_EXPECT:
+        if (bench_cli_parse_uint(cmd, "expect", arg, 1, UINT64_MAX, &c->expect)) {
+            return 2;
+        }
+        return 0;
+    default:
+        util_abort("%s: option %d has no handler", cmd, opt);
+    }
+}
+
+static int
 recv_command(int argc, char *argv[])
 {
     static const char cmd[] = "net recv";
     struct net_recv_config c;
-    const char *json = NULL;
-    bool quiet = false;
-    double seconds;
-    int opt;
+    struct net_cli_common common;
 
     net_recv_config_init(&c);
-    opterr = 0;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, ":", recv_options, NULL)) != -1) {
-        switch (opt) {
-        case OPT_DEV:
-            c.dev = optarg;
-            break;
-        case OPT_DURATION:
-            if (net_cli_parse_seconds(cmd, "duration", optarg, 0.001, 1e6, &seconds)) {
-                return 2;
-            }
-            c.duration_ms = (uint64_t) llround(seconds * 1000);
-            break;
-        case OPT_EXPECT:
-            if (bench_cli_parse_uint(cmd, "expect", optarg, 1, UINT64_MAX, &c.expect)) {
-                return 2;
-            }
-            break;
-        case OPT_INTERVAL:
-            if (net_cli_parse_seconds(cmd, "interval", optarg, 0.01, 3600, &seconds)) {
-                return 2;
-            }
-            c.report_interval_ms = (unsigned int) llround(seconds * 1000);
-            break;
-        case OPT_JSON_FILE:
-            json = optarg;
-            break;
-        case OPT_QUIET:
-            quiet = true;
-            break;
-        case OPT_HELP:
-            recv_help();
-            return 0;
-        default:
-            return bench_cli_bad_option(cmd, argv, opt);
-        }
+    int rc = parse_dev_command(cmd, argc, argv, recv_options, recv_help, recv_option, &c,
+                               &common, &c.dev);
+    if (rc >= 0) {
+        return rc;
     }
-    if (optind < argc) {
-        return bench_cli_usage_error(cmd, "unexpected argument '%s' (see --help)", argv[optind]);
-    }
-    if (!c.dev) {
-        return bench_cli_usage_error(cmd, "--dev IF is required (see --help)");
-    }
-    c.out = quiet ? NULL : stdout;
+    c.out = common.quiet ? NULL : stdout;
     c.stop = net_cli_stop_flag();
     net_cli_catch_signals();
 
@@ -475,9 +523,9 @@ recv_command(int argc, char *argv[])
            (unsigned long long) r.lost, (unsigned long long) r.out_of_order,
            (unsigned long long) r.ring_drops, (unsigned long long) r.other_frames);
     fflush(stdout);
-    int rc = error ? 1 : 0;
-    if (json && recv_write_json(json, &c, &r)) {
-        rc = bench_cli_failure(cmd, "cannot write %s: %s", json, strerror(errno));
+    rc = error ? 1 : 0;
+    if (common.json && recv_write_json(common.json, &c, &r)) {
+        rc = bench_cli_failure(cmd, "cannot write %s: %s", common.json, strerror(errno));
     }
     net_recv_result_destroy(&r);
     return rc;

@@ -4,12 +4,8 @@
  * sends command "route" with args ["add", ...]. */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include "command.h"
-#include "ctl-reply.h"
-#include "net/ctl-client.h"
-#include "util/util.h"
+#include "ctl-cli.h"
 
 #define CTL_DEFAULT_PATH "/run/plural-controller.ctl"
 
@@ -45,47 +41,14 @@ usage(FILE *out)
 static int
 run(int argc, char *argv[])
 {
-    static const struct option opts[] = {
-        { "ctl", required_argument, NULL, 'c' },
-        { "json", no_argument, NULL, 'j' },
-        { "timeout", required_argument, NULL, 't' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *path = getenv("PLURAL_CTL");
-    bool json = false;
-    uint64_t timeout = 10000;
-    int c;
-    if (!path || !*path) {
-        path = CTL_DEFAULT_PATH;
+    struct ctl_cli_options o;
+    int rc = ctl_cli_parse_options("ctl", argc, argv, "PLURAL_CTL", CTL_DEFAULT_PATH,
+                                   NULL, usage, &o);
+    if (rc >= 0) {
+        return rc;
     }
-    optind = 1;
-    /* '+': stop at the first command word so its arguments pass through. */
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': path = optarg; break;
-        case 'j': json = true; break;
-        case 't':
-            if (str_to_u64(optarg, 1, 3600000, &timeout)) {
-                fprintf(stderr, "plural ctl: bad --timeout \"%s\" (1-3600000 ms)\n", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'h': usage(stdout); return 0;
-        default:
-            fprintf(stderr, "plural ctl: see plural ctl --help\n");
-            return EXIT_USAGE;
-        }
-    }
-    if (optind >= argc) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    char *text = NULL;
-    json_t *reply = NULL;
-    int r = ctl_client_transact(path, argc - optind, argv + optind, json, &text,
-                                json ? &reply : NULL, (int) timeout);
-    return cli_print_ctl_reply("plural ctl", r, json, text, reply);
+    return ctl_cli_call("plural ctl", o.path, argc - optind, argv + optind, o.json,
+                        o.timeout_ms);
 }
 
 const struct command_group ctl_command_group = {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "command.h"
+#include "ctl-cli.h"
 #include "ctl-reply.h"
 #include "net/ctl-client.h"
 #include "util/util.h"
@@ -60,7 +61,6 @@ usage(FILE *out)
 "Exit status: 0 success, 1 the slicer refused or is unreachable, 2 usage.\n");
 }
 
-/* Prints a reply (or the error) like the main path; frees text/json. */
 /* The slicer's VLAN map -> plural-switchd's slice/map command. */
 static int
 push_map(const char *slicer_ctl, const char *switch_ctl, int timeout)
@@ -115,44 +115,13 @@ push_map(const char *slicer_ctl, const char *switch_ctl, int timeout)
 static int
 run(int argc, char *argv[])
 {
-    static const struct option opts[] = {
-        { "ctl", required_argument, NULL, 'c' },
-        { "json", no_argument, NULL, 'j' },
-        { "timeout", required_argument, NULL, 't' },
-        { "switch-ctl", required_argument, NULL, 's' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *path = getenv("PLURAL_SLICER_CTL");
-    const char *switch_ctl = NULL;
-    bool json = false;
-    uint64_t timeout = 10000;
-    int c;
-    if (!path || !*path) {
-        path = SLICER_DEFAULT_CTL;
+    struct ctl_cli_options o;
+    int rc = ctl_cli_parse_options("slice", argc, argv, "PLURAL_SLICER_CTL",
+                                   SLICER_DEFAULT_CTL, "switch-ctl", usage, &o);
+    if (rc >= 0) {
+        return rc;
     }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': path = optarg; break;
-        case 'j': json = true; break;
-        case 's': switch_ctl = optarg; break;
-        case 't':
-            if (str_to_u64(optarg, 1, 3600000, &timeout)) {
-                fprintf(stderr, "plural slice: bad --timeout \"%s\" (1-3600000 ms)\n", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'h': usage(stdout); return 0;
-        default:
-            fprintf(stderr, "plural slice: see plural slice --help\n");
-            return EXIT_USAGE;
-        }
-    }
-    if (optind >= argc) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    const char *switch_ctl = o.extra;
     bool known = false;
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
         known |= !strcmp(argv[optind], commands[i]);
@@ -163,7 +132,7 @@ run(int argc, char *argv[])
         return EXIT_USAGE;
     }
     if (!strcmp(argv[optind], "push-map")) {
-        return push_map(path, switch_ctl, (int) timeout);
+        return push_map(o.path, switch_ctl, o.timeout_ms);
     }
     int n = argc - optind;
     char **args = xcalloc((size_t) n + 1, sizeof *args);
@@ -171,23 +140,15 @@ run(int argc, char *argv[])
     for (int i = 1; i < n; i++) {
         args[i] = argv[optind + i];
     }
-    char *text = NULL;
-    json_t *reply = NULL;
-    int r = ctl_client_transact(path, n, args, json, &text, json ? &reply : NULL,
-                                (int) timeout);
+    int status = ctl_cli_call("plural slice", o.path, n, args, o.json, o.timeout_ms);
     free(args[0]);
     free(args);
-    int status = cli_print_ctl_reply("plural slice", r, json, text, reply);
     if (!status && switch_ctl && !strcmp(argv[optind], "stats")) {
         char *cmd[] = { (char *) "slice/stats" };
-        if (!json) {
+        if (!o.json) {
             printf("data plane (%s):\n", switch_ctl);
         }
-        text = NULL;
-        reply = NULL;
-        r = ctl_client_transact(switch_ctl, 1, cmd, json, &text, json ? &reply : NULL,
-                                (int) timeout);
-        status = cli_print_ctl_reply("plural slice", r, json, text, reply);
+        status = ctl_cli_call("plural slice", switch_ctl, 1, cmd, o.json, o.timeout_ms);
     }
     return status;
 }
