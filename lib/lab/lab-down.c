@@ -241,6 +241,15 @@ lab_exec(const char *run_dir, const char *node_name, char *const argv[], bool ti
         lab_state_destroy(st);
         return -ENOENT;
     }
+    if (jstr(node, "vm")) {
+        /* A controller placed in a guest: run where it runs. */
+        node = lab_state_node(st, jstr(node, "vm"), 0);
+        if (!node) {
+            *errp = xasprintf("node %s: its vm is not in the lab", node_name);
+            lab_state_destroy(st);
+            return -ENOENT;
+        }
+    }
     int result;
     if (!strcmp(jstr(node, "kind"), "vm")) {
         struct buf cmd;

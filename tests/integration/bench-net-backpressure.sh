@@ -54,8 +54,8 @@ tx=$(sed -n 's/^tx total=\([0-9]*\) .*/\1/p' "$T/gen.out")
 drops=$(sed -n 's/^tx total=.* device_drops=\([0-9]*\).*/\1/p' "$T/gen.out")
 [ -n "$tx" ] && [ -n "$drops" ] || fail "xdp: no TX total"
 # The receiver cannot know that dropped frames will never come: once its
-# per-interval lines show the TX count (or after 10 s), stop it.
-wait_for 10 grep -q "^rx t=.* total=$tx " "$T/recv.out" || log "receiver short of $tx"
+# per-interval lines show the TX count (or after 30 s: a loaded machine), stop it.
+wait_for 30 grep -q "^rx t=.* total=$tx " "$T/recv.out" || log "receiver short of $tx"
 kill -TERM "$recv_pid"
 wait "$recv_pid" || fail "receiver failed"
 grep "total=" "$T/gen.out" "$T/recv.out" >&2

@@ -1,11 +1,11 @@
 #!/bin/sh
-# A controller node placed in a TCG guest (`vm: g`): the lab copies its
-# config in and starts plural-controller there after the guest boots; the
-# slicer reaches it over its own link to the guest, and hosts behind the
-# shared plural-switchd ping each other through it.  `status` asks the
-# guest whether the controller runs (and says DOWN once it is killed);
-# `down` leaves nothing.  A controller that exits in the guest fails `up`
-# with the end of its log.
+# A controller node placed in a TCG guest (`vm: g`): the lab starts
+# plural-controller there after the guest boots; the slicer reaches it over
+# its own link to the guest, and hosts behind the shared plural-switchd ping
+# each other through it.  `status` asks the guest whether the controller
+# runs (and says DOWN once it is killed); `exec` on the controller node runs
+# in the guest; `down` leaves nothing.  A controller whose config (copied
+# into the guest) is broken fails `up` with its error, naming the line.
 . "$(dirname "$0")/../lib/common.sh"
 require_root
 require_cmd qemu-system-x86_64 python3
@@ -18,9 +18,6 @@ done
 name="w$P"
 run="$T/run"
 port=$(free_port)
-cat > "$T/l2.conf" <<EOF2
-# l2 app: no settings needed; this file checks the copy into the guest.
-EOF2
 cat > "$T/vmc.yml" <<EOF2
 name: $name
 nodes:
@@ -56,8 +53,9 @@ PY
 # The process is plural-controller inside the guest, with the copied config.
 "$PLURAL" lab exec --run-dir "$run" g -- "cat /proc/$gpid/cmdline | tr '\\0' ' '" \
     | grep -q "^plural-controller --app l2 .*--listen ptcp:$port:10.78.9.2" || fail "guest process"
-"$PLURAL" lab exec --run-dir "$run" g -- cat /run/c.conf 2>/dev/null | grep -q "checks the copy" && \
-    fail "a controller without config got one"
+# exec on the controller node runs where the controller runs: in the guest.
+"$PLURAL" lab exec --run-dir "$run" c -- "grep -c 'listening on ptcp:$port:10.78.9.2' /run/c.log" \
+    | grep -qx 1 || fail "exec on c did not run in the guest"
 wait_for 30 sh -c "'$PLURAL' slice --ctl '$run/fv.ctl' list | grep -q '^net  *tcp:10.78.9.2:$port  *1/1'" \
     || fail "slicer not connected to the guest's controller: $("$PLURAL" slice --ctl "$run/fv.ctl" list)"
 "$PLURAL" lab exec --run-dir "$run" h1 -- ping -c 3 -W 5 10.78.0.2 > "$T/ping.txt" \
