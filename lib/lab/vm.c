@@ -194,7 +194,11 @@ lab_vm_exec(const char *console, const char *command, int timeout_ms, int *exit_
     char id[48];
     snprintf(id, sizeof id, "x%ld-%u-%" PRIu64, (long) getpid(), ++exchange_counter,
              clock_now_ns() % 1000000);
-    char *line = xasprintf("%s %s\n", id, command);
+    /* The leading newline ends any partial line left in the guest's tty:
+     * QEMU drops what a closed client had not yet pushed into the UART,
+     * e.g. the tail of an earlier readiness probe, and the agent would
+     * read that fragment and this line as one. */
+    char *line = xasprintf("\n%s %s\n", id, command);
     struct buf in;
     buf_init(&in, 4096);
     uint64_t start = clock_now_ns();

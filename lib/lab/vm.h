@@ -10,6 +10,9 @@
  * Control channel: the guest's ttyS0, reachable at the unix socket
  * CONSOLE.  The guest agent reads lines "ID COMMAND", runs COMMAND with
  * sh -c and answers "PLURAL-BEGIN ID", the output, "PLURAL-END ID RC".
+ * The host sends each line after a newline (empty lines are skipped), so a
+ * fragment an earlier client left in the guest's tty stays a line of its
+ * own.
  * Anything else on the console (kernel messages) is ignored.  Every
  * duration is measured on the host's monotonic clock around the exchange:
  * the guest's clock is emulated and not trusted.
