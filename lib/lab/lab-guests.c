@@ -17,6 +17,10 @@
 #include "lab/initramfs.h"
 #include "lab/vm.h"
 
+/* A configuration command in a booted guest answers in well under a
+ * second under TCG; this bound only matters when something is wrong. */
+#define GUEST_CMD_TIMEOUT_MS 30000
+
 /* Builds (once per run directory) the guests' initramfs. */
 int
 vm_images(struct up *u, char **kernel, char **initrd)
@@ -165,7 +169,7 @@ up_vm(struct up *u, const struct lab_node *node, const char *kernel, const char 
             cmd = xasprintf("ip link set eth%zu name tmp%zu", i, i);
         }
         int rc;
-        error = lab_vm_exec(console, cmd, 10000, &rc, NULL, NULL);
+        error = lab_vm_exec(console, cmd, GUEST_CMD_TIMEOUT_MS, &rc, NULL, NULL);
         error = error ? error : rc ? -EIO : 0;
         free(cmd);
     }
@@ -177,7 +181,7 @@ up_vm(struct up *u, const struct lab_node *node, const char *kernel, const char 
         }
         char *cmd = xasprintf("ip link set tmp%zu name %s && ip link set %s up", i, gif, gif);
         int rc;
-        error = lab_vm_exec(console, cmd, 10000, &rc, NULL, NULL);
+        error = lab_vm_exec(console, cmd, GUEST_CMD_TIMEOUT_MS, &rc, NULL, NULL);
         error = error ? error : rc ? -EIO : 0;
         free(cmd);
     }
@@ -187,7 +191,7 @@ up_vm(struct up *u, const struct lab_node *node, const char *kernel, const char 
         char *cmd = xasprintf("ip addr add %s/%u dev %s", a, node->addrs[i].plen,
                               node->addrs[i].ifname);
         int rc;
-        error = lab_vm_exec(console, cmd, 10000, &rc, NULL, NULL);
+        error = lab_vm_exec(console, cmd, GUEST_CMD_TIMEOUT_MS, &rc, NULL, NULL);
         error = error ? error : rc ? -EIO : 0;
         free(cmd);
     }
@@ -207,7 +211,7 @@ guest_run(struct up *u, const struct lab_node *node, const char *console, const 
 {
     int rc;
     char *output = NULL;
-    int error = lab_vm_exec(console, cmd, 20000, &rc, &output, NULL);
+    int error = lab_vm_exec(console, cmd, GUEST_CMD_TIMEOUT_MS, &rc, &output, NULL);
     if (!error && rc) {
         error = up_fail(u, -EIO, "node %s: in vm %s, `%s` exited with %d: %s", node->name,
                         node->vm, cmd, rc, output ? output : "");
