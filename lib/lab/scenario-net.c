@@ -250,6 +250,75 @@ scenario_p2p_1500(struct scen *s)
     return scenario_p2p(s, 1500);
 }
 
+static void
+write_router_conf(const struct scen *s, const char *file, int x, const char *p1,
+                  const char *p2)
+{
+    char *path = xasprintf("%s/%s", s->dir, file);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fprintf(f, "# plural-controller router app: switch ports 1 and 2 (link order).\n"
+                "mode proactive\n"
+                "interface %s port 1 mac 02:00:00:%02x:01:01 ip 10.%d.1.254/24\n"
+                "interface %s port 2 mac 02:00:00:%02x:02:01 ip 10.%d.2.254/24\n",
+                p1, x, x, p2, x, x);
+        fclose(f);
+    }
+    free(path);
+}
+
+/* Which shared data planes can run here; reasons for the others. */
+static void
+shared_planes(struct scen *s, bool *plural, bool *ovs, char **plural_why, char **ovs_why)
+{
+    char self_dir[PATH_MAX];
+    snprintf(self_dir, sizeof self_dir, "%s", s->plural);
+    char *slash = strrchr(self_dir, '/');
+    if (slash) {
+        *slash = '\0';
+    }
+    char *switchd = getenv("PLURAL_SWITCHD") ? xstrdup(getenv("PLURAL_SWITCHD"))
+                    : xasprintf("%s/../switchd/plural-switchd", self_dir);
+    char *controller = getenv("PLURAL_CONTROLLER") ? xstrdup(getenv("PLURAL_CONTROLLER"))
+                       : xasprintf("%s/../controller/plural-controller", self_dir);
+    *plural = wanted(s, "plural");
+    *ovs = wanted(s, "ovs");
+    *plural_why = *ovs_why = NULL;
+    if (*plural && ((access(switchd, X_OK) && !have_program("plural-switchd"))
+                    || (access(controller, X_OK) && !have_program("plural-controller")))) {
+        *plural = false;
+        *plural_why = xstrdup("plural-switchd or plural-controller not built");
+    }
+    if (*ovs && (!have_program("ovs-vswitchd") || !have_program("ovsdb-server"))) {
+        *ovs = false;
+        *ovs_why = xstrdup("Open vSwitch (openvswitch-switch) not installed");
+    }
+    free(switchd);
+    free(controller);
+}
+
+/* R as plural-switchd or Open vSwitch under the router app (ports 1-2). */
+static const char routing_plural_nodes[] =
+"  pa: { kind: host, addresses: { eth1: 10.15.1.1/24 },\n"
+"        routes: [ { dst: default, via: 10.15.1.254 } ] }\n"
+"  pb: { kind: host, addresses: { eth1: 10.15.2.1/24 },\n"
+"        routes: [ { dst: default, via: 10.15.2.254 } ] }\n"
+"  psw: { kind: plural-switch, controllers: [prt], fail-mode: secure }\n"
+"  prt: { kind: controller, app: router, config: router-plural.conf }\n";
+static const char routing_plural_links[] =
+"  - endpoints: [pa:eth1, psw:p1]\n"
+"  - endpoints: [psw:p2, pb:eth1]\n";
+static const char routing_ovs_nodes[] =
+"  oa: { kind: host, addresses: { eth1: 10.16.1.1/24 },\n"
+"        routes: [ { dst: default, via: 10.16.1.254 } ] }\n"
+"  ob: { kind: host, addresses: { eth1: 10.16.2.1/24 },\n"
+"        routes: [ { dst: default, via: 10.16.2.254 } ] }\n"
+"  ovs: { kind: ovs, controllers: [ort] }\n"
+"  ort: { kind: controller, app: router, config: router-ovs.conf }\n";
+static const char routing_ovs_links[] =
+"  - endpoints: [oa:eth1, ovs:o1]\n"
+"  - endpoints: [ovs:o2, ob:eth1]\n";
+
 /* A -> R -> B for each platform; subnets 10.1X.1.0/24 and 10.1X.2.0/24. */
 static void
 routing_nodes(struct buf *nodes, struct buf *links, int x, const char *p,
@@ -272,7 +341,10 @@ routing_nodes(struct buf *nodes, struct buf *links, int x, const char *p,
 int
 scenario_routing(struct scen *s)
 {
-    s->unit_note = "TCP rate from A to B through the router R (1500-byte writes)";
+    s->unit_note = "TCP rate from A to B through the router R (1500-byte writes): R is "
+                   "the Linux kernel in a namespace (native), in a container, in a QEMU "
+                   "guest (virtio or e1000 NIC), or plural-switchd / Open vSwitch's "
+                   "userspace datapath programmed by plural-controller's router app";
     if (!have_program("iperf3")) {
         add_result(s, "native", NULL, xstrdup("iperf3 not installed"));
         return 1;
@@ -285,6 +357,21 @@ scenario_routing(struct scen *s)
     routing_nodes(&nodes, &links, 1, "n", "kind: linux-router");
     routing_nodes(&nodes, &links, 2, "c", "kind: container, cpu: 1, memory: 512M");
     bool virtio = vm_ok && wanted(s, "vm-virtio"), e1000 = vm_ok && wanted(s, "vm-e1000");
+    /* R as a shared OpenFlow data plane: plural-switchd or Open vSwitch
+     * (userspace datapath) under plural-controller's router app. */
+    bool plural, ovs;
+    char *plural_why, *ovs_why;
+    shared_planes(s, &plural, &ovs, &plural_why, &ovs_why);
+    if (plural) {
+        write_router_conf(s, "router-plural.conf", 15, "p1", "p2");
+        buf_printf(&nodes, "%s", routing_plural_nodes);
+        buf_printf(&links, "%s", routing_plural_links);
+    }
+    if (ovs) {
+        write_router_conf(s, "router-ovs.conf", 16, "o1", "o2");
+        buf_printf(&nodes, "%s", routing_ovs_nodes);
+        buf_printf(&links, "%s", routing_ovs_links);
+    }
     if (virtio) {
         routing_nodes(&nodes, &links, 3, "v", "kind: vm, vcpus: 1, memory: 512M, nic: virtio");
     }
@@ -299,17 +386,25 @@ scenario_routing(struct scen *s)
         { "container", "ca", "cb", "10.12.2.1", false, "cr", false },
         { "vm-virtio", "va", "vb", "10.13.2.1", false, "vr", true },
         { "vm-e1000", "ea", "eb", "10.14.2.1", false, "er", true },
+        { "plural", "pa", "pb", "10.15.2.1", false, NULL, false },
+        { "ovs", "oa", "ob", "10.16.2.1", false, NULL, false },
     };
     int error = lab_start(s, yaml);
     for (size_t i = 0; !error && i < ARRAY_SIZE(platforms); i++) {
         const struct net_platform *p = &platforms[i];
-        if ((i == 1 && !wanted(s, "container")) || (i == 2 && !virtio) || (i == 3 && !e1000)) {
-            if (i >= 2 && !vm_ok) {
+        if ((i == 1 && !wanted(s, "container")) || (i == 2 && !virtio) || (i == 3 && !e1000)
+            || (i == 4 && !plural) || (i == 5 && !ovs)) {
+            if (i >= 2 && i <= 3 && !vm_ok) {
                 add_result(s, p->name, NULL, xstrdup(why));
+            } else if (i == 4 && plural_why) {
+                add_result(s, p->name, NULL, xstrdup(plural_why));
+            } else if (i == 5 && ovs_why) {
+                add_result(s, p->name, NULL, xstrdup(ovs_why));
             }
             continue;
         }
-        int rc = node_cmd(s, p->router, "sysctl -w net.ipv4.ip_forward=1", p->router_is_guest);
+        int rc = p->router ? node_cmd(s, p->router, "sysctl -w net.ipv4.ip_forward=1",
+                                      p->router_is_guest) : 0;
         if (rc) {
             add_result(s, p->name, NULL, xasprintf("cannot enable forwarding in %s", p->router));
             continue;
@@ -322,6 +417,8 @@ scenario_routing(struct scen *s)
     lab_stop(s);
     buf_uninit(&nodes);
     buf_uninit(&links);
+    free(plural_why);
+    free(ovs_why);
     free(why);
     free(yaml);
     free(name);
@@ -405,53 +502,6 @@ static const char shared_ovs_nodes[] =
 static const char shared_ovs_links[] =
 "  - endpoints: [oa:eth1, ovs:o1]\n"
 "  - endpoints: [ovs:o2, ob:eth1]\n";
-
-static void
-write_router_conf(const struct scen *s, const char *file, int x, const char *p1,
-                  const char *p2)
-{
-    char *path = xasprintf("%s/%s", s->dir, file);
-    FILE *f = fopen(path, "w");
-    if (f) {
-        fprintf(f, "# plural-controller router app: switch ports 1 and 2 (link order).\n"
-                "mode proactive\n"
-                "interface %s port 1 mac 02:00:00:%02x:01:01 ip 10.%d.1.254/24\n"
-                "interface %s port 2 mac 02:00:00:%02x:02:01 ip 10.%d.2.254/24\n",
-                p1, x, x, p2, x, x);
-        fclose(f);
-    }
-    free(path);
-}
-
-/* Which shared data planes can run here; reasons for the others. */
-static void
-shared_planes(struct scen *s, bool *plural, bool *ovs, char **plural_why, char **ovs_why)
-{
-    char self_dir[PATH_MAX];
-    snprintf(self_dir, sizeof self_dir, "%s", s->plural);
-    char *slash = strrchr(self_dir, '/');
-    if (slash) {
-        *slash = '\0';
-    }
-    char *switchd = getenv("PLURAL_SWITCHD") ? xstrdup(getenv("PLURAL_SWITCHD"))
-                    : xasprintf("%s/../switchd/plural-switchd", self_dir);
-    char *controller = getenv("PLURAL_CONTROLLER") ? xstrdup(getenv("PLURAL_CONTROLLER"))
-                       : xasprintf("%s/../controller/plural-controller", self_dir);
-    *plural = wanted(s, "plural");
-    *ovs = wanted(s, "ovs");
-    *plural_why = *ovs_why = NULL;
-    if (*plural && ((access(switchd, X_OK) && !have_program("plural-switchd"))
-                    || (access(controller, X_OK) && !have_program("plural-controller")))) {
-        *plural = false;
-        *plural_why = xstrdup("plural-switchd or plural-controller not built");
-    }
-    if (*ovs && (!have_program("ovs-vswitchd") || !have_program("ovsdb-server"))) {
-        *ovs = false;
-        *ovs_why = xstrdup("Open vSwitch (openvswitch-switch) not installed");
-    }
-    free(switchd);
-    free(controller);
-}
 
 static void
 write_cleanslate_conf(const struct scen *s)

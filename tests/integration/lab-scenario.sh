@@ -1,6 +1,7 @@
 #!/bin/sh
 # plural lab run --quick: the cpu scenario (native, container, TCG guest)
-# and the routing scenario (native and container routers) write JSON, CSV,
+# and the routing scenario (native, container, plural-switchd and Open
+# vSwitch under the router app) write JSON, CSV,
 # a PNG and a Markdown report whose numbers are the ones the bench reports
 # measured in this run; the shared-dataplane scenario (what `make demo`
 # runs: two virtual networks on one plural-switchd through plural-slicer,
@@ -22,8 +23,8 @@ else
     grep -q "| vm | .*skipped" "$res/cpu/report.md" || fail "vm neither measured nor skipped with a reason"
 fi
 
-"$PLURAL" lab run routing --quick --platforms native,container --results "$res/rt" > "$T/rt.log" 2>&1 || { cat "$T/rt.log"; fail "lab run routing"; }
-for f in report.md summary.json native.json container.json routing.png; do
+"$PLURAL" lab run routing --quick --platforms native,container,plural,ovs --results "$res/rt" > "$T/rt.log" 2>&1 || { cat "$T/rt.log"; fail "lab run routing"; }
+for f in report.md summary.json native.json container.json plural.json ovs.json routing.png; do
     [ -s "$res/rt/$f" ] || { cat "$T/rt.log"; ls -la "$res/rt" >&2; fail "routing: no $f"; }
 done
 
