@@ -78,24 +78,6 @@ fi
 
 # The report's numbers are the runs' own: recompute each mean from the
 # samples of the bench reports and find it in report.md.
-python3 - "$res/cpu" "$res/rt" $sd_dir <<'PY' || fail "report numbers do not match the measured samples"
-import json, sys, os
-for d in sys.argv[1:]:
-    md = open(os.path.join(d, "report.md")).read()
-    summ = json.load(open(os.path.join(d, "summary.json")))
-    measured = [p for p in summ["platforms"] if "report" in p]
-    assert len(measured) >= 2, d
-    for p in measured:
-        rep = json.load(open(p["report"]))
-        assert rep["rounds"] == 3, rep["rounds"]
-        for s in rep["series"]:
-            vals = [x["value"] for x in s["samples"] if not x["warmup"]]
-            assert len(vals) == 3
-            mean = sum(vals) / len(vals)
-            assert all(v > 0 for v in vals), (p, vals)
-            assert abs(mean - s["summary"]["mean"]) <= 1e-9 * max(1, abs(mean)), (mean, s["summary"])
-            cell = "| %s | %s | 3 | %s " % (p["platform"], s["name"], "%.6g" % mean)
-            assert cell in md, (cell, d)
-print("ok")
-PY
+python3 "$(dirname "$0")/lab/check-report.py" "$res/cpu" "$res/rt" $sd_dir ||
+    fail "report numbers do not match the measured samples"
 pass
