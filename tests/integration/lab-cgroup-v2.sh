@@ -17,6 +17,8 @@ require_cmd unshare mount
 
 cat > "$T/inner.sh" <<'EOF2'
 set -eu
+# Whatever happens below, no lab stays up (its namespaces live in /run/netns).
+trap 'rc=$?; set +e; "$PLURAL" lab down --run-dir "$T/run" >/dev/null 2>&1; "$PLURAL" lab down --run-dir "$T/run2" >/dev/null 2>&1; exit $rc' EXIT
 mount --make-rprivate /
 mount -t cgroup2 none /sys/fs/cgroup
 [ -f /sys/fs/cgroup/cgroup.controllers ] || { echo "no cgroup2"; exit 3; }
