@@ -27,38 +27,6 @@ typedef struct __attribute__((packed)) { uint64_t raw; } be64_t;
 #define BE16_RAW(x) ((uint16_t) (x))
 #define BE32_RAW(x) ((uint32_t) (x))
 #define BE64_RAW(x) ((uint64_t) (x))
-/* Big-endian loads and stores at any byte address (frames being built or
- * parsed byte by byte). */
-static inline uint16_t
-get_be16(const void *p_)
-{
-    const uint8_t *p = p_;
-    return (uint16_t) (p[0] << 8 | p[1]);
-}
-
-static inline uint32_t
-get_be32(const void *p_)
-{
-    const uint8_t *p = p_;
-    return (uint32_t) get_be16(p) << 16 | get_be16(p + 2);
-}
-
-static inline void
-put_be16(void *p_, uint16_t v)
-{
-    uint8_t *p = p_;
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
-static inline void
-put_be32(void *p_, uint32_t v)
-{
-    uint8_t *p = p_;
-    put_be16(p, (uint16_t) (v >> 16));
-    put_be16(p + 2, (uint16_t) v);
-}
-
 #endif
 
 #define BE16_INIT(x) { BE16_RAW(x) }
