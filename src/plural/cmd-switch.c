@@ -6,6 +6,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "command.h"
+#include "ctl-reply.h"
 #include "net/ctl-client.h"
 #include "util/util.h"
 
@@ -79,16 +80,7 @@ transact(const char *ctl, int argc, char **argv, bool json)
     json_t *reply = NULL;
     int rc = ctl_client_transact(ctl, argc, argv, json, &text, &reply, 0);
     if (rc == 0) {
-        if (json && reply) {
-            char *s = json_dumps(reply, JSON_INDENT(2) | JSON_ENCODE_ANY);
-            printf("%s\n", s);
-            free(s);
-        } else if (text && *text) {
-            fputs(text, stdout);
-            if (text[strlen(text) - 1] != '\n') {
-                putchar('\n');
-            }
-        }
+        cli_print_ctl_result(json, text, reply);
     } else {
         fprintf(stderr, "plural switch %s: %s\n", argv[0],
                 text && *text ? text : "failed");
