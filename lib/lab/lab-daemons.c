@@ -37,15 +37,23 @@ resolve_config(struct up *u, const char *config)
     return config[0] == '/' ? xstrdup(config) : xasprintf("%s/%s", u->topo_dir, config);
 }
 
+unsigned int
+vm_controller_endpoint(const struct up *u, const struct lab_node *c,
+                       char addr[INET_ADDRSTRLEN])
+{
+    const struct lab_node *g = lab_topo_find(u->topo, c->vm);
+    inet_ntop(AF_INET, &g->addrs[0].addr, addr, INET_ADDRSTRLEN);
+    return c->port ? c->port : LAB_VM_CONTROLLER_PORT;
+}
+
 char *
 controller_target(struct up *u, const char *name)
 {
     const struct lab_node *c = lab_topo_find(u->topo, name);
     if (c && c->vm) {
-        const struct lab_node *g = lab_topo_find(u->topo, c->vm);
         char a[INET_ADDRSTRLEN];
-        inet_ntop(AF_INET, &g->addrs[0].addr, a, sizeof a);
-        return xasprintf("tcp:%s:%u", a, c->port ? c->port : LAB_VM_CONTROLLER_PORT);
+        unsigned int port = vm_controller_endpoint(u, c, a);
+        return xasprintf("tcp:%s:%u", a, port);
     }
     return xasprintf("unix:%s/%s.sock", u->st->run_dir, name);
 }

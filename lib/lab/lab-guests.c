@@ -269,10 +269,8 @@ up_controller_in_vm(struct up *u, const struct lab_node *node)
     if (!console) {
         return up_fail(u, -ENOTCONN, "node %s: vm %s has no console", node->name, node->vm);
     }
-    const struct lab_node *g = lab_topo_find(u->topo, node->vm);
     char a[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &g->addrs[0].addr, a, sizeof a);
-    unsigned int port = node->port ? node->port : LAB_VM_CONTROLLER_PORT;
+    unsigned int port = vm_controller_endpoint(u, node, a);
     char *conf = xasprintf("/run/%s.conf", node->name);
     char *ctl = xasprintf("/run/%s.ctl", node->name);
     char *log = xasprintf("/run/%s.log", node->name);

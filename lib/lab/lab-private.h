@@ -5,6 +5,7 @@
 #define PLURAL_LAB_LAB_PRIVATE_H 1
 
 #include <jansson.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -54,6 +55,10 @@ int up_controller(struct up *, const struct lab_node *);
  * socket in the run directory, or tcp:GUEST-ADDR:PORT for a controller in
  * a vm.  Caller frees. */
 char *controller_target(struct up *, const char *name);
+/* Where controller node C, placed in a vm (C->vm), listens: the guest's
+ * first address into ADDR, and the port it returns. */
+unsigned int vm_controller_endpoint(const struct up *, const struct lab_node *c,
+                                    char addr[INET_ADDRSTRLEN]);
 int up_slicer(struct up *, const struct lab_node *);
 int up_plural_switch(struct up *, const struct lab_node *);
 int up_ovs(struct up *, const struct lab_node *);
