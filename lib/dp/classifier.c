@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "util/heap.h"
 #include "util/util.h"
 
 /* How many of a subtable's rules have one rank.  A subtable keeps one per
@@ -10,23 +11,27 @@
  * max_rank).  A rule's insert or remove only changes a count, O(1); a
  * count that reaches 0 leaves the heap in O(log ranks).  So removing every
  * rule of a subtable costs O(rules + ranks * log ranks), whatever the
- * order, instead of a rescan of the subtable per removal at the top rank. */
+ * order, instead of a rescan of the subtable per removal at the top rank.
+ * `rank_work` counts the heap's moves, so tests can check it stays
+ * logarithmic. */
 struct cls_rank_count {
     struct hmap_node node;          /* In subtable->rank_counts. */
+    struct heap_node heap_node;     /* In subtable->ranks, key RANK_KEY(rank). */
     uint32_t rank;
     uint32_t n_rules;               /* Rules of this rank, > 0. */
-    size_t heap_index;              /* Where in subtable->heap. */
 };
+
+/* util/heap is a min-heap: the highest rank gets the smallest key. */
+#define RANK_KEY(rank) ((uint64_t) UINT32_MAX - (rank))
 
 struct cls_subtable {
     struct flow_key mask;
     uint8_t words[FLOW_KEY_WORDS];  /* Indexes of non-zero mask words. */
     uint8_t n_words;
-    uint32_t max_rank;              /* == heap[0]->rank while not empty. */
+    uint32_t max_rank;              /* Top rank of `ranks` while not empty. */
     struct hmap rules;
     struct hmap rank_counts;        /* Of struct cls_rank_count, by rank. */
-    struct cls_rank_count **heap;   /* Max-heap by rank, n_ranks entries. */
-    size_t n_ranks, heap_allocated;
+    struct heap ranks;              /* The same, highest rank first. */
 };
 
 /* Every field bit; the padding never matters. */
@@ -94,10 +99,10 @@ classifier_init(struct classifier *cls)
 static void
 subtable_destroy(struct cls_subtable *st)
 {
-    for (size_t i = 0; i < st->n_ranks; i++) {
-        free(st->heap[i]);
+    for (size_t i = 0; i < heap_count(&st->ranks); i++) {
+        free(CONTAINER_OF(st->ranks.nodes[i], struct cls_rank_count, heap_node));
     }
-    free(st->heap);
+    heap_destroy(&st->ranks);
     hmap_destroy(&st->rank_counts);
     hmap_destroy(&st->rules);
     free(st);
@@ -139,6 +144,7 @@ create_subtable(struct classifier *cls, const struct flow_key *mask)
     }
     hmap_init(&st->rules);
     hmap_init(&st->rank_counts);
+    heap_init(&st->ranks);
     if (cls->n_subtables == cls->allocated) {
         cls->allocated = cls->allocated ? cls->allocated * 2 : 8;
         cls->subtables = xrealloc(cls->subtables,
@@ -167,50 +173,6 @@ resort_subtable(struct classifier *cls, struct cls_subtable *st)
     }
 }
 
-/* The max-heap of rank counts.  `rank_work` counts the entries moved, so
- * tests can check the cost stays logarithmic. */
-static void
-heap_set(struct cls_subtable *st, size_t i, struct cls_rank_count *rc)
-{
-    st->heap[i] = rc;
-    rc->heap_index = i;
-}
-
-static void
-heap_sift_up(struct classifier *cls, struct cls_subtable *st, size_t i)
-{
-    struct cls_rank_count *rc = st->heap[i];
-    while (i > 0 && st->heap[(i - 1) / 2]->rank < rc->rank) {
-        heap_set(st, i, st->heap[(i - 1) / 2]);
-        i = (i - 1) / 2;
-        cls->rank_work++;
-    }
-    heap_set(st, i, rc);
-}
-
-static void
-heap_sift_down(struct classifier *cls, struct cls_subtable *st, size_t i)
-{
-    struct cls_rank_count *rc = st->heap[i];
-    for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= st->n_ranks) {
-            break;
-        }
-        if (child + 1 < st->n_ranks
-            && st->heap[child + 1]->rank > st->heap[child]->rank) {
-            child++;
-        }
-        if (st->heap[child]->rank <= rc->rank) {
-            break;
-        }
-        heap_set(st, i, st->heap[child]);
-        i = child;
-        cls->rank_work++;
-    }
-    heap_set(st, i, rc);
-}
-
 static struct cls_rank_count *
 find_rank_count(const struct cls_subtable *st, uint32_t rank)
 {
@@ -236,12 +198,9 @@ rank_count_inc(struct classifier *cls, struct cls_subtable *st, uint32_t rank)
     rc->rank = rank;
     rc->n_rules = 1;
     hmap_insert(&st->rank_counts, &rc->node, hash_int(rank, 0));
-    if (st->n_ranks == st->heap_allocated) {
-        st->heap_allocated = st->heap_allocated ? st->heap_allocated * 2 : 4;
-        st->heap = xrealloc(st->heap, st->heap_allocated * sizeof *st->heap);
-    }
-    heap_set(st, st->n_ranks++, rc);
-    heap_sift_up(cls, st, rc->heap_index);
+    uint64_t moves = st->ranks.moves;
+    heap_insert(&st->ranks, &rc->heap_node, RANK_KEY(rank));
+    cls->rank_work += st->ranks.moves - moves;
 }
 
 /* Counts one rule of `rank` fewer in `st`. */
@@ -253,15 +212,11 @@ rank_count_dec(struct classifier *cls, struct cls_subtable *st, uint32_t rank)
     if (--rc->n_rules) {
         return;
     }
-    size_t i = rc->heap_index;
     hmap_remove(&st->rank_counts, &rc->node);
+    uint64_t moves = st->ranks.moves;
+    heap_remove(&st->ranks, &rc->heap_node);
+    cls->rank_work += st->ranks.moves - moves;
     free(rc);
-    if (i != --st->n_ranks) {
-        struct cls_rank_count *moved = st->heap[st->n_ranks];
-        heap_set(st, i, moved);
-        heap_sift_up(cls, st, i);
-        heap_sift_down(cls, st, moved->heap_index);
-    }
 }
 
 /* Brings st->max_rank and the subtables' order up to date after rank
@@ -269,7 +224,7 @@ rank_count_dec(struct classifier *cls, struct cls_subtable *st, uint32_t rank)
 static void
 update_max_rank(struct classifier *cls, struct cls_subtable *st)
 {
-    uint32_t max = st->heap[0]->rank;
+    uint32_t max = CONTAINER_OF(heap_min(&st->ranks), struct cls_rank_count, heap_node)->rank;
     if (max != st->max_rank) {
         st->max_rank = max;
         resort_subtable(cls, st);

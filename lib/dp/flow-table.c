@@ -16,6 +16,7 @@ flow_table_init(struct flow_table *ft, size_t max_flows)
     classifier_init(&ft->normal);
     classifier_init(&ft->emerg);
     list_init(&ft->entries);
+    heap_init(&ft->expiry);
     ft->max_flows = max_flows ? max_flows : FLOW_TABLE_DEFAULT_MAX;
     ft->version = 1;
 }
@@ -42,9 +43,7 @@ flow_table_destroy(struct flow_table *ft)
     }
     classifier_destroy(&ft->normal);
     classifier_destroy(&ft->emerg);
-    free(ft->expiry);
-    ft->expiry = NULL;
-    ft->n_expiry = ft->expiry_allocated = 0;
+    heap_destroy(&ft->expiry);
 }
 
 void
@@ -58,48 +57,6 @@ static struct classifier *
 table_of(struct flow_table *ft, bool emergency)
 {
     return emergency ? &ft->emerg : &ft->normal;
-}
-
-/* The expiry heap (min-heap by expiry_check_ms). */
-static void
-expiry_set(struct flow_table *ft, size_t i, struct flow_entry *e)
-{
-    ft->expiry[i] = e;
-    e->expiry_index = i;
-}
-
-static void
-expiry_sift_up(struct flow_table *ft, size_t i)
-{
-    struct flow_entry *e = ft->expiry[i];
-    while (i > 0 && ft->expiry[(i - 1) / 2]->expiry_check_ms > e->expiry_check_ms) {
-        expiry_set(ft, i, ft->expiry[(i - 1) / 2]);
-        i = (i - 1) / 2;
-    }
-    expiry_set(ft, i, e);
-}
-
-static void
-expiry_sift_down(struct flow_table *ft, size_t i)
-{
-    struct flow_entry *e = ft->expiry[i];
-    for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= ft->n_expiry) {
-            break;
-        }
-        if (child + 1 < ft->n_expiry
-            && ft->expiry[child + 1]->expiry_check_ms
-               < ft->expiry[child]->expiry_check_ms) {
-            child++;
-        }
-        if (ft->expiry[child]->expiry_check_ms >= e->expiry_check_ms) {
-            break;
-        }
-        expiry_set(ft, i, ft->expiry[child]);
-        i = child;
-    }
-    expiry_set(ft, i, e);
 }
 
 /* The time `e` expires at given its current used_ms (UINT64_MAX: never). */
@@ -116,41 +73,13 @@ expiry_deadline(const struct flow_entry *e)
     return deadline;
 }
 
-/* Puts a new entry in the heap if it has a timeout. */
+/* Puts a new entry in the expiry heap if it has a timeout. */
 static void
 expiry_add(struct flow_table *ft, struct flow_entry *e)
 {
-    e->expiry_index = SIZE_MAX;
-    if (e->emergency || (!e->idle_timeout && !e->hard_timeout)) {
-        return;
-    }
-    if (ft->n_expiry == ft->expiry_allocated) {
-        ft->expiry_allocated = ft->expiry_allocated ? 2 * ft->expiry_allocated : 16;
-        ft->expiry = xrealloc(ft->expiry, ft->expiry_allocated * sizeof *ft->expiry);
-    }
-    e->expiry_check_ms = expiry_deadline(e);
-    expiry_set(ft, ft->n_expiry++, e);
-    expiry_sift_up(ft, e->expiry_index);
-}
-
-static void
-expiry_remove(struct flow_table *ft, struct flow_entry *e)
-{
-    size_t i = e->expiry_index;
-    if (i == SIZE_MAX) {
-        return;
-    }
-    e->expiry_index = SIZE_MAX;
-    if (i != --ft->n_expiry) {
-        struct flow_entry *moved = ft->expiry[ft->n_expiry];
-        expiry_set(ft, i, moved);
-        expiry_sift_up(ft, i);
-        expiry_sift_down(ft, moved->expiry_index);
-    }
-    if (ft->expiry_allocated > 16 && ft->n_expiry < ft->expiry_allocated / 4) {
-        /* Give memory back after mass expiry or deletion. */
-        ft->expiry_allocated /= 2;
-        ft->expiry = xrealloc(ft->expiry, ft->expiry_allocated * sizeof *ft->expiry);
+    heap_node_init(&e->expiry_node);
+    if (!e->emergency && (e->idle_timeout || e->hard_timeout)) {
+        heap_insert(&ft->expiry, &e->expiry_node, expiry_deadline(e));
     }
 }
 
@@ -158,7 +87,7 @@ expiry_remove(struct flow_table *ft, struct flow_entry *e)
 static void
 remove_entry(struct flow_table *ft, struct flow_entry *e, int reason)
 {
-    expiry_remove(ft, e);
+    heap_remove(&ft->expiry, &e->expiry_node);
     classifier_remove(table_of(ft, e->emergency), &e->cr);
     list_remove(&e->list_node);
     ft->version++;
@@ -226,7 +155,7 @@ add_flow(struct flow_table *ft, const struct ofp_flow_mod_h *fm,
     struct cls_rule *old = classifier_insert(cls, &e->cr);
     if (old) {
         struct flow_entry *oe = CONTAINER_OF(old, struct flow_entry, cr);
-        expiry_remove(ft, oe);
+        heap_remove(&ft->expiry, &oe->expiry_node);
         list_remove(&oe->list_node);
         entry_free(oe);
     }
@@ -332,8 +261,9 @@ size_t
 flow_table_expire(struct flow_table *ft, uint64_t now_ms)
 {
     size_t n = 0;
-    while (ft->n_expiry && ft->expiry[0]->expiry_check_ms <= now_ms) {
-        struct flow_entry *e = ft->expiry[0];
+    struct heap_node *first;
+    while ((first = heap_min(&ft->expiry)) && first->key <= now_ms) {
+        struct flow_entry *e = CONTAINER_OF(first, struct flow_entry, expiry_node);
         uint64_t created_ms = e->created_ns / 1000000u;
         if (e->hard_timeout
             && now_ms >= created_ms + (uint64_t) e->hard_timeout * 1000) {
@@ -345,8 +275,7 @@ flow_table_expire(struct flow_table *ft, uint64_t now_ms)
             n++;
         } else {
             /* Used since the last look: wait for the new deadline. */
-            e->expiry_check_ms = MAX(expiry_deadline(e), now_ms + 1);
-            expiry_sift_down(ft, 0);
+            heap_change(&ft->expiry, first, MAX(expiry_deadline(e), now_ms + 1));
         }
     }
     return n;

@@ -51,6 +51,7 @@
 #include "ofp/ofp-errors.h"
 #include "ofp/ofp-match.h"
 #include "ofp/ofp-msgs.h"
+#include "util/heap.h"
 #include "util/list.h"
 
 #define FLOW_TABLE_DEFAULT_MAX 65536
@@ -69,8 +70,9 @@ struct flow_entry {
     uint64_t created_ns;
     uint64_t used_ms;               /* Last packet (or creation). */
     uint64_t packet_count, byte_count;
-    uint64_t expiry_check_ms;       /* Heap key: no expiry before this. */
-    size_t expiry_index;            /* In flow_table->expiry, or SIZE_MAX. */
+    struct heap_node expiry_node;   /* In flow_table->expiry if the flow has
+                                     * a timeout; key: no expiry before this
+                                     * time (ms). */
 };
 
 typedef void flow_removed_cb(const struct flow_entry *, uint8_t reason,
@@ -85,9 +87,8 @@ struct flow_table {
                                      * and mode switch (for flow caches and
                                      * for callers holding entries). */
     uint64_t lookups, matched;      /* Table stats. */
-    struct flow_entry **expiry;     /* Min-heap by expiry_check_ms of the
-                                     * flows with a timeout. */
-    size_t n_expiry, expiry_allocated;
+    struct heap expiry;             /* Flows with a timeout, earliest
+                                     * possible expiry first. */
     flow_removed_cb *removed_cb;
     void *removed_aux;
 };
