@@ -368,6 +368,9 @@ slice_def_to_json(const struct slice_def *s)
     json_object_set_new(j, "burst", json_integer(s->limits.burst));
     json_object_set_new(j, "max_buffers", json_integer(s->limits.max_buffers));
     json_object_set_new(j, "weight", json_integer(s->weight));
+    if (s->allow_emergency) {
+        json_object_set_new(j, "allow_emergency", json_true());
+    }
     uint16_t vlans[4096];
     size_t n = slice_def_vlans(s, FS_DPID_ANY, vlans, ARRAY_SIZE(vlans));
     json_t *jv = json_array();
@@ -453,6 +456,12 @@ slice_def_from_json(const json_t *j, struct slice_def **sp, char **errp)
         || (error = get_u32(j, "weight", 1, &s->weight, errp))) {
         goto fail;
     }
+    const json_t *emerg = json_object_get(j, "allow_emergency");
+    if (emerg && !json_is_boolean(emerg)) {
+        error = set_err(errp, -EINVAL, xasprintf("slice %s: \"allow_emergency\" must be true or false", s->name));
+        goto fail;
+    }
+    s->allow_emergency = json_is_true(emerg);
     *sp = s;
     return 0;
 fail:

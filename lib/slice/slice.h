@@ -10,7 +10,8 @@
  *                   "match": "dl_vlan=10" (flowspace.h syntax),
  *                   "priority": 100, "perms": "rw"}, ...],
  *    "max_flows": 1000, "rate": 1000, "burst": 2000, "max_buffers": 256,
- *    "weight": 1, "vlans": [10]}                 (limits optional; 0 = none)
+ *    "weight": 1, "allow_emergency": false,
+ *    "vlans": [10]}                              (limits optional; 0 = none)
  * "vlans" is derived, never read: the VIDs of the slice's flowspace, the
  * map pushed to the data plane (see slice_def_vlans()).
  *
@@ -46,6 +47,8 @@ struct slice_def {
     size_t n_entries;
     struct slice_limits limits;
     uint32_t weight;            /* Data-plane share (>= 1). */
+    bool allow_emergency;       /* May install OFPFF_EMERG flows (a
+                                 * switch-wide mode: off by default). */
 };
 
 struct slice_def *slice_def_create(const char *name, const char *controller);

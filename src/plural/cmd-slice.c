@@ -54,7 +54,7 @@ usage(FILE *out)
 "counters (packets, bytes, drops, CPU time share).\n"
 "\n"
 "KEYs: ports=all|1,2  flowspace=ENTRY (repeatable)  max-flows=N  rate=N (msgs/s)\n"
-"      burst=N  max-buffers=N  weight=N  controller=TARGET\n"
+"      burst=N  max-buffers=N  weight=N  controller=TARGET  allow-emergency=yes|no\n"
 "ENTRY: [dpid=any|N] [priority=P] [perms=r|rw|rwd] MATCH, MATCH in ovs-ofctl\n"
 "      syntax plus VLAN ranges (dl_vlan=10-19), e.g. \"dl_vlan=10,ip,nw_dst=10.0.0.0/8\".\n"
 "\n"

@@ -21,7 +21,7 @@
  *
  * KEYs: ports=all|1,2,3  flowspace=ENTRY (repeatable; replaces the whole
  * flowspace in slice/set)  max-flows=N  rate=N  burst=N  max-buffers=N
- * weight=N  controller=TARGET. */
+ * weight=N  controller=TARGET  allow-emergency=yes|no. */
 #include "slicer.h"
 
 #include <errno.h>
@@ -101,6 +101,15 @@ apply_keys(struct slice_def *def, int argc, const char *argv[], bool replace_fs,
         } else if (KEY("controller")) {
             free(def->controller);
             def->controller = xstrdup(v);
+        } else if (KEY("allow-emergency")) {
+            if (!strcmp(v, "yes") || !strcmp(v, "true")) {
+                def->allow_emergency = true;
+            } else if (!strcmp(v, "no") || !strcmp(v, "false")) {
+                def->allow_emergency = false;
+            } else {
+                *errp = xasprintf("allow-emergency: \"%s\" is not yes or no", v);
+                return -EINVAL;
+            }
         } else if (KEY("max-flows") || KEY("rate") || KEY("burst")
                    || KEY("max-buffers") || KEY("weight")) {
             bool weight = KEY("weight");
@@ -116,7 +125,7 @@ apply_keys(struct slice_def *def, int argc, const char *argv[], bool replace_fs,
             *field = (uint32_t) n;
         } else {
             *errp = xasprintf("unknown key \"%.*s\" (ports, flowspace, controller, "
-                              "max-flows, rate, burst, max-buffers, weight)", (int) klen, argv[i]);
+                              "max-flows, rate, burst, max-buffers, weight, allow-emergency)", (int) klen, argv[i]);
             return -EINVAL;
         }
 #undef KEY
@@ -325,6 +334,9 @@ cmd_show(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
                d->limits.max_flows, d->limits.rate, d->limits.burst,
                d->limits.max_buffers ? d->limits.max_buffers : SLICE_DEFAULT_MAX_BUFFERS,
                d->weight);
+    if (d->allow_emergency) {
+        buf_printf(&out, "  allowed emergency flows (OFPFF_EMERG)\n");
+    }
     buf_printf(&out, "  flowspace:\n");
     for (size_t k = 0; k < d->n_entries; k++) {
         char *e = fs_entry_to_string(&d->entries[k]);

@@ -18,12 +18,17 @@
 #include "slice/rewrite.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/counter.h"
 #include "util/hash.h"
 #include "util/hmap.h"
 #include "util/log.h"
 #include "util/util.h"
 
 LOG_MODULE(slicer);
+
+COUNTER_DEFINE(slicer_switch_bad_messages, "switch messages the slicer could not use (undecodable, wrong type)");
+COUNTER_DEFINE(slicer_controller_bad_messages, "controller messages the slicer could not use (undecodable, wrong type)");
+COUNTER_DEFINE(slicer_disconnect_garbage, "switch or controller connections dropped for too many bad messages");
 
 #define XID_MAX_AGE_MS 30000        /* Forget unanswered requests after. */
 #define BUFFER_MAX_AGE_MS 5000      /* A switch keeps a buffer ~this long. */
@@ -58,6 +63,25 @@ struct tracked_buffer {
     struct ofp_match_h match;   /* The buffered frame. */
 };
 
+/* Bad messages from one peer within the current window. */
+struct garbage_window {
+    uint64_t start_ms;
+    uint32_t count;
+};
+
+/* Counts one bad message; true when the peer is over the limit and must
+ * be disconnected. */
+static bool
+garbage_count(struct garbage_window *g)
+{
+    uint64_t now = clock_now_ms();
+    if (now - g->start_ms > SLICER_GARBAGE_WINDOW_MS) {
+        g->start_ms = now;
+        g->count = 0;
+    }
+    return ++g->count > SLICER_GARBAGE_MAX;
+}
+
 /* One slice's view of one switch. */
 struct slice_conn {
     struct sw *sw;
@@ -73,19 +97,22 @@ struct slice_conn {
      * new controller connects, then holds its catch-all DELETE until. */
     uint32_t hold_delete_ms;
     uint64_t hold_delete_until_ms;
+    struct garbage_window garbage;  /* Bad messages from the controller. */
 };
 
 struct sw {
     struct slicer *slicer;
     struct of_conn *conn;
     char *name;
-    bool ready;                 /* FEATURES_REPLY received. */
+    bool hello_seen;            /* An OpenFlow 1.0 (or later) HELLO. */
+    bool ready;                 /* FEATURES_REPLY received after HELLO. */
+    struct garbage_window garbage;
     uint64_t dpid;
     struct ofp_msg features;    /* Owned copy (ports array). */
     struct slice_conn **conns;  /* Parallel to slicer->slices. */
     uint32_t next_xid;
     struct hmap xids;
-    uint64_t rx_msgs, tx_msgs, decode_errors;
+    uint64_t rx_msgs, tx_msgs, decode_errors, bad_messages;
 };
 
 struct slicer {
@@ -414,6 +441,17 @@ handle_flow_mod(struct slice_conn *sc, const struct ofp_msg *msg,
                  slice->def->name, sc->sw->dpid);
         return;
     }
+    if ((fm->flags & OFPFF_EMERG) && !slice->def->allow_emergency) {
+        /* Emergency entries replace every normal flow of the switch (all
+         * slices') when it loses its controller: a switch-wide mode, not
+         * a slice's to set unless its configuration allows it. */
+        c->emerg_refused++;
+        c->flow_mods_refused++;
+        LOG_PEER("slice %s: emergency FLOW_MOD refused (allow_emergency is off)",
+                 slice->def->name);
+        sc_send_error(sc, OFP_ERROR(OFPET_FLOW_MOD_FAILED, OFPFMFC_EPERM), raw);
+        return;
+    }
     if (has_buffer && !buffer_take(sc, fm->buffer_id, &buffered)) {
         c->buffer_refused++;
         sc_send_error(sc, OFP_ERROR(OFPET_BAD_REQUEST, OFPBRC_BUFFER_UNKNOWN), raw);
@@ -570,6 +608,42 @@ eperm:
     sc_send_error(sc, OFP_ERROR(OFPET_BAD_REQUEST, OFPBRC_EPERM), raw);
 }
 
+/* A bad message from a slice's controller (already answered): counted;
+ * over the limit the connection is dropped and retried with back-off. */
+static void
+sc_bad_message(struct slice_conn *sc, struct rconn *rc)
+{
+    struct slice *slice = sc->slice;
+    slice->counters.bad_messages++;
+    counter_inc(&slicer_controller_bad_messages);
+    if (garbage_count(&sc->garbage)) {
+        slice->counters.garbage_disconnects++;
+        counter_inc(&slicer_disconnect_garbage);
+        LOG_PEER("slice %s: controller %s sent more than %d bad messages in %d s: disconnecting",
+                 slice->def->name, slice->def->controller, SLICER_GARBAGE_MAX,
+                 SLICER_GARBAGE_WINDOW_MS / 1000);
+        sc->garbage.count = 0;
+        rconn_disconnect(rc, -EPROTO, "too many bad messages");
+    }
+}
+
+/* True if `port` belongs to `slice` and to no other slice: only then may
+ * the slice change the port's configuration (PORT_MOD), because a port's
+ * config (down, no-flood, no-recv, ...) acts on every slice using it. */
+static bool
+port_owned_alone(const struct slicer *s, const struct slice *slice, uint16_t port)
+{
+    if (port >= OFPP_MAX || !slice_def_has_port(slice->def, port)) {
+        return false;
+    }
+    for (size_t i = 0; i < s->n_slices; i++) {
+        if (s->slices[i] != slice && slice_def_has_port(s->slices[i]->def, port)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* A message from a slice's controller. */
 static void
 sc_on_message(struct rconn *rc, struct buf *raw, void *aux)
@@ -578,7 +652,6 @@ sc_on_message(struct rconn *rc, struct buf *raw, void *aux)
     struct slice *slice = sc->slice;
     struct ofp_msg msg;
     struct ofp_error err;
-    (void) rc;
 
     slice->counters.rx_msgs++;
     if (!sc->sw->ready) {
@@ -589,6 +662,7 @@ sc_on_message(struct rconn *rc, struct buf *raw, void *aux)
         LOG_PEER("slice %s: undecodable message from controller", slice->def->name);
         sc_send_error(sc, err, raw);
         buf_delete(raw);
+        sc_bad_message(sc, rc);
         return;
     }
     switch (msg.type) {
@@ -623,9 +697,10 @@ sc_on_message(struct rconn *rc, struct buf *raw, void *aux)
         if (!take_token(sc)) {
             break;
         }
-        if (msg.port_mod.port_no >= OFPP_MAX
-            || !slice_def_has_port(slice->def, msg.port_mod.port_no)) {
-            slice->counters.other_refused++;
+        if (!port_owned_alone(sc->sw->slicer, slice, msg.port_mod.port_no)) {
+            slice->counters.port_mod_refused++;
+            LOG_PEER("slice %s: PORT_MOD of port %u refused: not the slice's alone",
+                     slice->def->name, msg.port_mod.port_no);
             sc_send_error(sc, OFP_ERROR(OFPET_BAD_REQUEST, OFPBRC_EPERM), raw);
             break;
         }
@@ -660,7 +735,10 @@ sc_on_message(struct rconn *rc, struct buf *raw, void *aux)
                  ofp_type_name(msg.type) ? ofp_type_name(msg.type) : "?");
         slice->counters.other_refused++;
         sc_send_error(sc, OFP_ERROR(OFPET_BAD_REQUEST, OFPBRC_BAD_TYPE), raw);
-        break;
+        ofp_msg_uninit(&msg);
+        buf_delete(raw);
+        sc_bad_message(sc, rc);
+        return;
     }
     ofp_msg_uninit(&msg);
     buf_delete(raw);
@@ -925,6 +1003,21 @@ done:
     }
 }
 
+/* A message from a switch the slicer cannot use: counted; over the limit
+ * the switch is dropped (sw is freed: the caller returns at once). */
+static void
+sw_bad_message(struct sw *sw)
+{
+    sw->bad_messages++;
+    counter_inc(&slicer_switch_bad_messages);
+    if (garbage_count(&sw->garbage)) {
+        counter_inc(&slicer_disconnect_garbage);
+        LOG_PEER("switch %s: more than %d bad messages in %d s: disconnecting",
+                 sw->name, SLICER_GARBAGE_MAX, SLICER_GARBAGE_WINDOW_MS / 1000);
+        sw_remove(sw);
+    }
+}
+
 static void
 sw_on_message(struct of_conn *conn, struct buf *raw, void *aux)
 {
@@ -939,14 +1032,26 @@ sw_on_message(struct of_conn *conn, struct buf *raw, void *aux)
         sw->decode_errors++;
         LOG_PEER("switch %s: undecodable message", sw->name);
         buf_delete(raw);
+        sw_bad_message(sw);
         return;
     }
     switch (msg.type) {
     case OFPT_HELLO:
+        sw->hello_seen = true;
+        break;
     case OFPT_ECHO_REQUEST:
     case OFPT_ECHO_REPLY:
         break;
     case OFPT_FEATURES_REPLY:
+        if (!sw->hello_seen) {
+            /* The handshake is HELLO, then FEATURES_REPLY: nothing is
+             * opened towards the slices' controllers before both. */
+            LOG_PEER("switch %s: FEATURES_REPLY before HELLO", sw->name);
+            ofp_msg_uninit(&msg);
+            buf_delete(raw);
+            sw_bad_message(sw);
+            return;
+        }
         sw_ready(sw, &msg);
         break;
     case OFPT_PACKET_IN:
@@ -1009,7 +1114,10 @@ sw_on_message(struct of_conn *conn, struct buf *raw, void *aux)
     default:
         LOG_PEER("switch %s: unexpected %s", sw->name,
                  ofp_type_name(msg.type) ? ofp_type_name(msg.type) : "?");
-        break;
+        ofp_msg_uninit(&msg);
+        buf_delete(raw);
+        sw_bad_message(sw);
+        return;
     }
     ofp_msg_uninit(&msg);
     buf_delete(raw);
@@ -1302,7 +1410,7 @@ slicer_update_slice(struct slicer *s, struct slice_def *def, char **errp)
 static json_t *
 counters_to_json(const struct slice_counters *c)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
         "rx_msgs", (json_int_t) c->rx_msgs,
         "flow_mods", (json_int_t) c->flow_mods,
         "flow_mods_sent", (json_int_t) c->flow_mods_sent,
@@ -1320,7 +1428,11 @@ counters_to_json(const struct slice_counters *c)
         "other_refused", (json_int_t) c->other_refused,
         "errors_from_switch", (json_int_t) c->errors_from_switch,
         "identity_refused", (json_int_t) c->identity_refused,
-        "deletes_held", (json_int_t) c->deletes_held);
+        "deletes_held", (json_int_t) c->deletes_held,
+        "bad_messages", (json_int_t) c->bad_messages,
+        "garbage_disconnects", (json_int_t) c->garbage_disconnects,
+        "emerg_refused", (json_int_t) c->emerg_refused,
+        "port_mod_refused", (json_int_t) c->port_mod_refused);
 }
 
 json_t *
@@ -1364,11 +1476,12 @@ slicer_switches_to_json(const struct slicer *s)
         struct sw *sw = s->sws[i];
         char dpid[24];
         snprintf(dpid, sizeof dpid, "%016"PRIx64, sw->dpid);
-        json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I}",
+        json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I}",
             "peer", sw->name, "dpid", dpid, "ready", sw->ready,
             "ports", (json_int_t) sw->features.features.n_ports,
             "rx_msgs", (json_int_t) sw->rx_msgs, "tx_msgs", (json_int_t) sw->tx_msgs,
-            "pending_xids", (json_int_t) hmap_count(&sw->xids)));
+            "pending_xids", (json_int_t) hmap_count(&sw->xids),
+            "bad_messages", (json_int_t) sw->bad_messages));
     }
     return a;
 }

@@ -67,7 +67,23 @@ struct slice_counters {
                                      * not this slice's (disconnected). */
     uint64_t deletes_held;          /* Catch-all DELETEs dropped after a
                                      * set-controller --keep-flows. */
+    uint64_t bad_messages;          /* Undecodable or of a type a
+                                     * controller must not send. */
+    uint64_t garbage_disconnects;   /* Controller connections dropped for
+                                     * more than SLICER_GARBAGE_MAX bad
+                                     * messages within the window. */
+    uint64_t emerg_refused;         /* OFPFF_EMERG without allow_emergency. */
+    uint64_t port_mod_refused;      /* PORT_MOD on a port the slice does not
+                                     * own alone (or does not have). */
 };
+
+/* A peer (switch or slice controller) that sends more than
+ * SLICER_GARBAGE_MAX bad messages (undecodable, wrong version, a type it
+ * must not send) within SLICER_GARBAGE_WINDOW_MS is disconnected, as
+ * plural-switchd does (ofproto.h): a switch is dropped, a controller
+ * connection is closed and retried with back-off. */
+#define SLICER_GARBAGE_MAX 10
+#define SLICER_GARBAGE_WINDOW_MS 10000
 
 struct slice {
     struct slice_def *def;

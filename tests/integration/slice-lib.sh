@@ -109,3 +109,16 @@ topo_tagged() {
         ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=0
     done
 }
+
+# features_reply_hex DPID NPORTS: an OpenFlow 1.0 FEATURES_REPLY (hex) with
+# ports 1..NPORTS, for a scripted switch (ofpeer --connect ... send HEX).
+features_reply_hex() {
+    python3 - "$1" "$2" <<'PY'
+import struct, sys
+dpid, n = int(sys.argv[1], 0), int(sys.argv[2])
+ports = b"".join(struct.pack("!H6s16sIIIIII", p, bytes([2, 0, 0, 0, 0, p]),
+                             b"p%d" % p, 0, 0, 0, 0, 0, 0) for p in range(1, n + 1))
+body = struct.pack("!QIB3xII", dpid, 256, 1, 0xc7, 0xfff) + ports
+print((struct.pack("!BBHI", 1, 6, 8 + len(body), 2) + body).hex())
+PY
+}
