@@ -33,6 +33,8 @@ usage(FILE *out)
 "                        connects; with DPID= only that switch's entries\n"
 "                        (repeatable: one per switch)\n"
 "  --probe-interval MS   echo keepalive towards controllers (default 5000, 0 off)\n"
+"  --max-switches N      switch connections per --listen stream, handshaking or\n"
+"                        not (default 512); more are closed at once\n"
 "  --log-level [MODULE:]LEVEL   err, warn, info, dbg (repeatable)\n"
 "  --log-file FILE       log there instead of stderr\n"
 "  --private-key FILE, --certificate FILE, --ca-cert FILE\n"
@@ -49,7 +51,7 @@ usage(FILE *out)
 static int
 parse_and_run(int argc, char *argv[], const char **listen, const char **switch_ctl)
 {
-    enum { OPT_PROBE = 256, OPT_STATE, OPT_SWITCH_CTL };
+    enum { OPT_PROBE = 256, OPT_STATE, OPT_SWITCH_CTL, OPT_MAX_SWITCHES };
     static const struct option long_options[] = {
         { "listen", required_argument, NULL, 'l' },
         { "config", required_argument, NULL, 'c' },
@@ -57,6 +59,7 @@ parse_and_run(int argc, char *argv[], const char **listen, const char **switch_c
         { "ctl", required_argument, NULL, 's' },
         { "switch-ctl", required_argument, NULL, OPT_SWITCH_CTL },
         { "probe-interval", required_argument, NULL, OPT_PROBE },
+        { "max-switches", required_argument, NULL, OPT_MAX_SWITCHES },
         DAEMON_LONG_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
@@ -78,6 +81,13 @@ parse_and_run(int argc, char *argv[], const char **listen, const char **switch_c
                 return 2;
             }
             opts.probe_interval_ms = (uint32_t) v;
+            break;
+        case OPT_MAX_SWITCHES:
+            if (str_to_u64(optarg, 1, 1000000, &v)) {
+                fprintf(stderr, "plural-slicer: bad --max-switches \"%s\" (1-1000000)\n", optarg);
+                return 2;
+            }
+            opts.max_switches = (uint32_t) v;
             break;
         default:
             status = daemon_opts_parse(&common, c, optarg);

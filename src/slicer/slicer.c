@@ -28,6 +28,8 @@ LOG_MODULE(slicer);
 
 COUNTER_DEFINE(slicer_switch_bad_messages, "switch messages the slicer could not use (undecodable, wrong type)");
 COUNTER_DEFINE(slicer_controller_bad_messages, "controller messages the slicer could not use (undecodable, wrong type)");
+COUNTER_DEFINE(slicer_switch_replaced, "switch connections replaced by a newer one with the same dpid");
+COUNTER_DEFINE(slicer_switch_refused, "switch connections closed at once: over --max-switches");
 COUNTER_DEFINE(slicer_disconnect_garbage, "switch or controller connections dropped for too many bad messages");
 
 #define XID_MAX_AGE_MS 30000        /* Forget unanswered requests after. */
@@ -102,6 +104,7 @@ struct slice_conn {
 
 struct sw {
     struct slicer *slicer;
+    size_t listener;            /* Index of the pstream it came from. */
     struct of_conn *conn;
     char *name;
     bool hello_seen;            /* An OpenFlow 1.0 (or later) HELLO. */
@@ -118,7 +121,10 @@ struct sw {
 struct slicer {
     struct loop *loop;
     struct pstream **pstreams;
+    size_t *n_listener_sws;     /* Switches per pstream (max_switches). */
     size_t n_pstreams;
+    uint32_t max_switches;
+    uint64_t switches_refused;  /* Over max_switches. */
     struct slice **slices;
     size_t n_slices;
     struct sw **sws;
@@ -795,6 +801,7 @@ sw_remove(struct sw *sw)
             break;
         }
     }
+    s->n_listener_sws[sw->listener]--;
     sw_destroy(sw);
 }
 
@@ -812,6 +819,18 @@ sw_ready(struct sw *sw, const struct ofp_msg *msg)
     }
     sw->ready = true;
     sw->dpid = msg->features.datapath_id;
+    for (size_t i = 0; i < s->n_sws; i++) {
+        struct sw *old = s->sws[i];
+        if (old != sw && old->ready && old->dpid == sw->dpid) {
+            /* One connection per dpid: the newest (a restarted switch, its
+             * old connection not yet known dead) replaces the old one. */
+            LOG_WARN("switch %s: dpid %016"PRIx64" connected again from %s: "
+                     "dropping the old connection", old->name, old->dpid, sw->name);
+            counter_inc(&slicer_switch_replaced);
+            sw_remove(old);
+            break;
+        }
+    }
     LOG_INFO("switch %s: dpid %016"PRIx64", %zu ports", sw->name, sw->dpid,
              msg->features.n_ports);
     sw->conns = xcalloc(s->n_slices + 1, sizeof *sw->conns);
@@ -1147,8 +1166,22 @@ accept_switches(struct loop *loop, int fd, unsigned int events, void *aux)
     for (size_t i = 0; i < s->n_pstreams; i++) {
         struct stream *stream;
         while (!pstream_accept(s->pstreams[i], &stream)) {
+            if (s->n_listener_sws[i] >= s->max_switches) {
+                /* Accepted and closed (not left in the backlog, which
+                 * would keep the listener readable). */
+                s->switches_refused++;
+                counter_inc(&slicer_switch_refused);
+                static struct log_ratelimit rl = LOG_RATELIMIT_INIT(1, 5);
+                LOG_RL(&rl, LOG_LEVEL_WARN, "switch from %s refused: %"PRIu32" switch "
+                       "connections on this listener (--max-switches)",
+                       stream_name(stream), s->max_switches);
+                stream_close(stream);
+                continue;
+            }
             struct sw *sw = xzalloc(sizeof *sw);
             sw->slicer = s;
+            sw->listener = i;
+            s->n_listener_sws[i]++;
             sw->name = xstrdup(stream_name(stream));
             sw->next_xid = 0x10000;
             hmap_init(&sw->xids);
@@ -1518,6 +1551,7 @@ slicer_create(struct loop *loop, const struct slicer_options *o,
 
     s->loop = loop;
     s->probe_interval_ms = o->probe_interval_ms;
+    s->max_switches = o->max_switches ? o->max_switches : SLICER_DEFAULT_MAX_SWITCHES;
     s->state_path = o->state ? xstrdup(o->state) : NULL;
     *sp = NULL;
 
@@ -1555,6 +1589,9 @@ slicer_create(struct loop *loop, const struct slicer_options *o,
             goto fail;
         }
         s->pstreams = xrealloc(s->pstreams, (s->n_pstreams + 1) * sizeof *s->pstreams);
+        s->n_listener_sws = xrealloc(s->n_listener_sws,
+                                     (s->n_pstreams + 1) * sizeof *s->n_listener_sws);
+        s->n_listener_sws[s->n_pstreams] = 0;
         s->pstreams[s->n_pstreams++] = ps;
         loop_add_fd(loop, pstream_fd(ps), LOOP_READ, accept_switches, s);
     }
@@ -1617,6 +1654,7 @@ slicer_destroy(struct slicer *s)
         pstream_close(s->pstreams[i]);
     }
     free(s->pstreams);
+    free(s->n_listener_sws);
     for (size_t i = 0; i < s->n_slices; i++) {
         slice_destroy(s->slices[i]);
     }

@@ -3,8 +3,14 @@
  *
  *   switch --(of_conn)--> [struct sw] --(one rconn per slice)--> controller
  *
- * Switches connect to the slicer's --listen streams.  Once a switch's
- * FEATURES_REPLY arrives, the slicer opens one reconnecting connection
+ * Switches connect to the slicer's --listen streams (at most max_switches
+ * per stream: more are accepted and closed at once).  Nothing is opened
+ * towards the slices' controllers before a switch has completed the
+ * handshake (HELLO, then FEATURES_REPLY); a second switch with the same
+ * datapath id replaces the first (a restarted switch whose old connection
+ * is not yet known dead), so each dpid costs one set of upstream
+ * connections.  Once a switch's handshake is done, the slicer opens one
+ * reconnecting connection
  * (struct slice_conn) per slice to that slice's controller and plays the
  * switch to it, filtered to the slice's ports and flowspace.  Every
  * message is decoded (lib/ofp), checked or rewritten (lib/slice/rewrite.h)
@@ -42,7 +48,11 @@ struct slicer_options {
                                  * automatically (slicer-map.h). */
     size_t n_switch_ctl;
     uint32_t probe_interval_ms; /* Echo keepalive towards controllers. */
+    uint32_t max_switches;      /* Switch connections per --listen stream
+                                 * (handshaking or ready); 0: the default,
+                                 * SLICER_DEFAULT_MAX_SWITCHES. */
 };
+#define SLICER_DEFAULT_MAX_SWITCHES 512
 
 /* Per-slice counters, summed over switches. */
 struct slice_counters {
