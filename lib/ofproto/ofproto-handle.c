@@ -131,30 +131,24 @@ flow_entry_to_stats(const struct flow_entry *e, uint64_t now_ns,
     fs->n_actions = e->n_actions;
 }
 
-/* Which table a stats request selects: 0 normal, OFPTT_EMERG emergency,
- * OFPTT_ALL both; anything else none. */
+/* Which table a FLOW or AGGREGATE stats request selects (OpenFlow 1.0
+ * §5.3.5, read as the 1.0 reference switch does): 0 (our only normal
+ * table) and OFPTT_ALL ("all tables") the normal table; OFPTT_EMERG the
+ * emergency table, and only it; any other id no table (an empty reply).
+ * So a plain delete-all and OFPTT_ALL stats always agree, and emergency
+ * flows are seen with OFPTT_EMERG and removed by a DELETE with
+ * OFPFF_EMERG. */
 static void
 collect_flows(const struct ofproto *p, const struct ofp_flow_stats_request_h *rq,
               struct flow_entry ***entries, size_t *n)
 {
-    size_t n1 = 0, n2 = 0;
-    struct flow_entry **a = NULL, **b = NULL;
+    *entries = NULL;
+    *n = 0;
     if (rq->table_id == 0 || rq->table_id == OFPTT_ALL) {
-        a = flow_table_collect(p->ft, &rq->match, rq->out_port, false, &n1);
+        *entries = flow_table_collect(p->ft, &rq->match, rq->out_port, false, n);
+    } else if (rq->table_id == OFPTT_EMERG) {
+        *entries = flow_table_collect(p->ft, &rq->match, rq->out_port, true, n);
     }
-    if (rq->table_id == OFPTT_EMERG || rq->table_id == OFPTT_ALL) {
-        b = flow_table_collect(p->ft, &rq->match, rq->out_port, true, &n2);
-    }
-    *n = n1 + n2;
-    *entries = xcalloc(*n ? *n : 1, sizeof **entries);
-    if (n1) {
-        memcpy(*entries, a, n1 * sizeof *a);
-    }
-    if (n2) {
-        memcpy(*entries + n1, b, n2 * sizeof *b);
-    }
-    free(a);
-    free(b);
 }
 
 static int

@@ -167,6 +167,79 @@ add_flow(struct fixture *f, uint16_t in_port, uint16_t out_port, uint32_t xid)
     ofp_msg_uninit(&msg);
 }
 
+/* Sends a FLOW_MOD: `command`, match in_port (0: wildcarded), priority,
+ * flags, out_port filter and one output action (0: none). */
+static void
+flow_mod(struct fixture *f, uint16_t command, uint16_t in_port,
+         uint16_t priority, uint16_t flags, uint16_t out_port,
+         uint16_t output)
+{
+    struct ofp_msg msg;
+    ofp_msg_init(&msg, OFPT_FLOW_MOD, ++f->xid);
+    ofp_match_init_catchall(&msg.flow_mod.match);
+    if (in_port) {
+        msg.flow_mod.match.wildcards &= ~OFPFW_IN_PORT;
+        msg.flow_mod.match.in_port = in_port;
+    }
+    msg.flow_mod.command = command;
+    msg.flow_mod.priority = priority;
+    msg.flow_mod.flags = flags;
+    msg.flow_mod.buffer_id = OFP_NO_BUFFER;
+    msg.flow_mod.out_port = out_port;
+    if (output) {
+        msg.flow_mod.actions = xmalloc(sizeof *msg.flow_mod.actions);
+        msg.flow_mod.actions[0] = ofp_action_output(output, 0);
+        msg.flow_mod.n_actions = 1;
+    }
+    send_msg(f, &msg);
+    ofp_msg_uninit(&msg);
+}
+
+/* FLOW stats request for `table_id` and out_port (match: all); returns
+ * how many flows the reply lists, each of which must carry table_id
+ * `want_table`. */
+static size_t
+flow_stats(struct fixture *f, uint8_t table_id, uint16_t out_port,
+           uint8_t want_table)
+{
+    struct ofp_msg msg;
+    struct buf *raw;
+    ofp_msg_init(&msg, OFPT_STATS_REQUEST, ++f->xid);
+    msg.stats_request.type = OFPST_FLOW;
+    ofp_match_init_catchall(&msg.stats_request.flow.match);
+    msg.stats_request.flow.table_id = table_id;
+    msg.stats_request.flow.out_port = out_port;
+    send_msg(f, &msg);
+    expect(f, OFPT_STATS_REPLY, &msg, &raw);
+    assert_int_equal(msg.stats_reply.type, OFPST_FLOW);
+    size_t n = msg.stats_reply.flow.n;
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(msg.stats_reply.flow.entries[i].table_id, want_table);
+    }
+    ofp_msg_uninit(&msg);
+    buf_delete(raw);
+    return n;
+}
+
+static uint32_t
+aggregate_count(struct fixture *f, uint8_t table_id, uint16_t out_port)
+{
+    struct ofp_msg msg;
+    struct buf *raw;
+    ofp_msg_init(&msg, OFPT_STATS_REQUEST, ++f->xid);
+    msg.stats_request.type = OFPST_AGGREGATE;
+    ofp_match_init_catchall(&msg.stats_request.flow.match);
+    msg.stats_request.flow.table_id = table_id;
+    msg.stats_request.flow.out_port = out_port;
+    send_msg(f, &msg);
+    expect(f, OFPT_STATS_REPLY, &msg, &raw);
+    assert_int_equal(msg.stats_reply.type, OFPST_AGGREGATE);
+    uint32_t n = msg.stats_reply.aggregate.flow_count;
+    ofp_msg_uninit(&msg);
+    buf_delete(raw);
+    return n;
+}
+
 static void
 barrier(struct fixture *f)
 {
@@ -274,6 +347,61 @@ test_stats_and_errors(void **state)
     expect_error(f, OFPET_PORT_MOD_FAILED, OFPPMFC_BAD_HW_ADDR);
 }
 
+/* OpenFlow 1.0 §5.3.5 as the 1.0 reference switch reads it: table_id 0xff
+ * and 0 select the normal table, 0xfe the emergency table; FLOW_MOD's
+ * OFPFF_EMERG selects the table a MODIFY/DELETE acts on.  A plain delete-all
+ * and 0xff stats agree, and so do an EMERG delete-all and 0xfe stats. */
+static void
+test_emergency_table_ids(void **state)
+{
+    struct fixture *f = *state;
+    flow_mod(f, OFPFC_ADD, 1, 100, 0, OFPP_NONE, 2);
+    flow_mod(f, OFPFC_ADD, 2, 200, OFPFF_EMERG, OFPP_NONE, 1);
+    barrier(f);
+
+    assert_int_equal(flow_stats(f, OFPTT_ALL, OFPP_NONE, 0), 1);
+    assert_int_equal(flow_stats(f, 0, OFPP_NONE, 0), 1);
+    assert_int_equal(flow_stats(f, OFPTT_EMERG, OFPP_NONE, OFPTT_EMERG), 1);
+    assert_int_equal(flow_stats(f, 1, OFPP_NONE, 0), 0);      /* No table 1. */
+    assert_int_equal(aggregate_count(f, OFPTT_ALL, OFPP_NONE), 1);
+    assert_int_equal(aggregate_count(f, OFPTT_EMERG, OFPP_NONE), 1);
+    assert_int_equal(aggregate_count(f, 0, OFPP_NONE), 1);
+    /* out_port filters in each table. */
+    assert_int_equal(flow_stats(f, OFPTT_ALL, 2, 0), 1);
+    assert_int_equal(flow_stats(f, OFPTT_ALL, 1, 0), 0);
+    assert_int_equal(flow_stats(f, OFPTT_EMERG, 1, OFPTT_EMERG), 1);
+    assert_int_equal(aggregate_count(f, OFPTT_EMERG, 2), 0);
+
+    /* A plain delete-all empties what 0xff shows, and only that. */
+    flow_mod(f, OFPFC_DELETE, 0, 0, 0, OFPP_NONE, 0);
+    barrier(f);
+    assert_int_equal(flow_stats(f, OFPTT_ALL, OFPP_NONE, 0), 0);
+    assert_int_equal(aggregate_count(f, OFPTT_ALL, OFPP_NONE), 0);
+    assert_int_equal(flow_stats(f, OFPTT_EMERG, OFPP_NONE, OFPTT_EMERG), 1);
+
+    /* Strict EMERG delete: wrong priority, wrong out_port, then a hit. */
+    flow_mod(f, OFPFC_DELETE_STRICT, 2, 199, OFPFF_EMERG, OFPP_NONE, 0);
+    flow_mod(f, OFPFC_DELETE_STRICT, 2, 200, OFPFF_EMERG, 2, 0);
+    flow_mod(f, OFPFC_DELETE_STRICT, 2, 200, 0, OFPP_NONE, 0);  /* Normal. */
+    barrier(f);
+    assert_int_equal(aggregate_count(f, OFPTT_EMERG, OFPP_NONE), 1);
+    flow_mod(f, OFPFC_DELETE_STRICT, 2, 200, OFPFF_EMERG, 1, 0);
+    barrier(f);
+    assert_int_equal(aggregate_count(f, OFPTT_EMERG, OFPP_NONE), 0);
+
+    /* Non-strict EMERG delete-all: the normal table is left alone. */
+    flow_mod(f, OFPFC_ADD, 1, 100, 0, OFPP_NONE, 2);
+    flow_mod(f, OFPFC_ADD, 2, 200, OFPFF_EMERG, OFPP_NONE, 1);
+    flow_mod(f, OFPFC_ADD, 1, 300, OFPFF_EMERG, OFPP_NONE, 2);
+    flow_mod(f, OFPFC_DELETE, 0, 0, OFPFF_EMERG, 2, 0);         /* out_port. */
+    barrier(f);
+    assert_int_equal(flow_stats(f, OFPTT_EMERG, OFPP_NONE, OFPTT_EMERG), 1);
+    flow_mod(f, OFPFC_DELETE, 0, 0, OFPFF_EMERG, OFPP_NONE, 0);
+    barrier(f);
+    assert_int_equal(flow_stats(f, OFPTT_EMERG, OFPP_NONE, OFPTT_EMERG), 0);
+    assert_int_equal(flow_stats(f, OFPTT_ALL, OFPP_NONE, 0), 1);
+}
+
 static void
 test_garbage_disconnects_keeps_flows(void **state)
 {
@@ -307,6 +435,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_config_frag_drop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage_disconnects_keeps_flows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_emergency_table_ids, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
