@@ -90,7 +90,12 @@ extract_ipv4(const uint8_t *p, uint32_t n, struct flow_key *key,
     key->nw_proto = p[9];
     key->nw_src = rd32(p + 12);
     key->nw_dst = rd32(p + 16);
-    if (rd16(p + 6) & 0x1fff) {
+    uint16_t frag = rd16(p + 6);
+    if (layout && (frag & 0x3fff)) {
+        layout->nw_frag = FLOW_NW_FRAG_ANY
+                          | (frag & 0x1fff ? FLOW_NW_FRAG_LATER : 0);
+    }
+    if (frag & 0x1fff) {
         return 0;               /* Later fragment: no transport header. */
     }
     if (layout) {
@@ -111,6 +116,7 @@ flow_extract(const struct packet *pkt, uint16_t in_port,
     key->dl_vlan = FLOW_VLAN_NONE;
     if (layout) {
         layout->l3 = layout->l4 = 0;
+        layout->nw_frag = 0;
     }
     if (len < ETH_HEADER_LEN) {
         return -EINVAL;

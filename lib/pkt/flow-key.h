@@ -66,11 +66,18 @@ struct flow_key {
 BUILD_ASSERT_SIZE(struct flow_key, FLOW_KEY_WORDS * 8);
 
 /* Where the headers start, as found by flow_extract() (offsets from data;
- * 0 means absent). */
+ * 0 means absent), and what the IPv4 header says about fragmentation.
+ * `l3` is set for any Ethernet II or SNAP type, whatever follows; `nw_frag`
+ * only when a complete, valid IPv4 header was parsed there (version 4,
+ * IHL >= 5 within the frame): a frame whose dl_type is 0x0800 but whose
+ * header was rejected is never a fragment. */
 struct flow_layout {
     uint16_t l3;        /* Network header (after VLAN tag / LLC+SNAP). */
     uint16_t l4;        /* Transport header (IPv4 with fragment offset 0). */
+    uint8_t nw_frag;    /* FLOW_NW_FRAG_* of a valid IPv4 header, else 0. */
 };
+#define FLOW_NW_FRAG_ANY   0x01     /* A fragment: MF set or offset != 0. */
+#define FLOW_NW_FRAG_LATER 0x02     /* Not the first: offset != 0. */
 
 /* Fills `key` from the frame in `pkt` received on OpenFlow port `in_port`.
  * `layout` may be NULL.

@@ -306,6 +306,15 @@ test_config_frag_drop(void **state)
     frame[20] = 0x40;                           /* DF, not a fragment. */
     assert_int_equal(ofproto_inject(f->p, 1, frame, sizeof frame, NULL), 0);
     assert_int_equal(ofproto_pop_sent(f->p, 2, &out, NULL), 1);
+
+    /* 802.3 LLC/SNAP with SNAP type 0x0800 but no valid IPv4 header
+     * (version 0) whose would-be flag bytes have MF set: not a fragment,
+     * it matches and forwards by its L2 fields. */
+    uint8_t snap[60] = { 0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x00, 46,
+                         0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00,
+                         0x00, 0, 0, 46, 0, 1, 0x20, 0 };
+    assert_int_equal(ofproto_inject(f->p, 1, snap, sizeof snap, NULL), 0);
+    assert_int_equal(ofproto_pop_sent(f->p, 2, &out, NULL), 1);
     buf_uninit(&out);
 }
 

@@ -103,15 +103,26 @@ test_fragments(void **state)
     uint8_t buf[256];
     struct flow_key k;
 
-    s.frag = 0x2000;                        /* MF, offset 0: first fragment. */
+    struct flow_layout lay;
     size_t n = frame_build(buf, &s);
-    assert_int_equal(extract(buf, n, &k, NULL), 0);
+    assert_int_equal(extract(buf, n, &k, &lay), 0);
+    assert_int_equal(lay.nw_frag, 0);       /* Not a fragment. */
+
+    s.frag = 0x4000;                        /* DF only: not a fragment. */
+    n = frame_build(buf, &s);
+    assert_int_equal(extract(buf, n, &k, &lay), 0);
+    assert_int_equal(lay.nw_frag, 0);
+
+    s.frag = 0x2000;                        /* MF, offset 0: first fragment. */
+    n = frame_build(buf, &s);
+    assert_int_equal(extract(buf, n, &k, &lay), 0);
     assert_int_equal(k.tp_src, 12345);
+    assert_int_equal(lay.nw_frag, FLOW_NW_FRAG_ANY);
 
     s.frag = 0x2000 | 185;                  /* Offset != 0: no ports. */
     n = frame_build(buf, &s);
-    struct flow_layout lay;
     assert_int_equal(extract(buf, n, &k, &lay), 0);
+    assert_int_equal(lay.nw_frag, FLOW_NW_FRAG_ANY | FLOW_NW_FRAG_LATER);
     assert_int_equal(k.nw_proto, IP_PROTO_TCP);
     assert_int_equal(k.nw_src, 0x0a000001);
     assert_int_equal(k.tp_src, 0);
@@ -180,6 +191,22 @@ test_802_3(void **state)
     assert_int_equal(k.dl_type, ETH_TYPE_IP);
     assert_int_equal(k.tp_dst, 80);
     assert_int_equal(lay.l3, 22);
+
+    assert_int_equal(lay.nw_frag, 0);
+
+    /* SNAP type 0x0800 but no valid IPv4 header (version 0) whose "flags"
+     * bytes have MF set: the key keeps the L2 fields, and the frame is not
+     * a fragment (issue 12: OFPC_FRAG_DROP dropped such frames). */
+    uint8_t saved[20];
+    memcpy(saved, buf + 22, sizeof saved);
+    memset(buf + 22, 0, 20);
+    buf[22 + 6] = 0x20;
+    assert_int_equal(extract(buf, n + 8, &k, &lay), -EBADMSG);
+    assert_int_equal(k.dl_type, ETH_TYPE_IP);
+    assert_int_equal(k.nw_proto, 0);
+    assert_int_equal(lay.l3, 22);
+    assert_int_equal(lay.nw_frag, 0);
+    memcpy(buf + 22, saved, sizeof saved);
 
     buf[19] = 1;                            /* Other OUI. */
     assert_int_equal(extract(buf, n + 8, &k, NULL), 0);
