@@ -92,9 +92,25 @@ ofconn_disconnect_later(struct ofconn *ofconn, const char *why)
         return;
     }
     LOG_INFO("%s: disconnecting: %s", ofconn->name, why);
+    bool was_up = ofconn_is_connected(ofconn);
     ofconn->dead = true;
     ofconn->close_timer = loop_add_timer(ofproto_loop(ofconn->ofproto), 0,
                                          close_timer_cb, ofconn);
+    if (was_up && ofconn->kind == OFCONN_CONTROLLER) {
+        ofproto_controllers_changed(ofconn->ofproto);  /* Fail mode now. */
+    }
+}
+
+/* The peer's HELLO (or a first message standing for it) fixed the version:
+ * for a controller the session is up, so the fail mode no longer applies. */
+static void
+handshake_done(struct ofconn *ofconn)
+{
+    ofconn->hello_received = true;
+    if (ofconn->kind == OFCONN_CONTROLLER) {
+        LOG_INFO("%s: OpenFlow session up", ofconn->name);
+        ofproto_controllers_changed(ofconn->ofproto);
+    }
 }
 
 void
@@ -147,8 +163,8 @@ handle_hello(struct ofconn *ofconn, const struct buf *msg)
         ofconn_disconnect_later(ofconn, "version negotiation failed");
         return;
     }
-    ofconn->hello_received = true;
     LOG_DBG("%s: HELLO version 0x%02x, using 0x01", ofconn->name, version);
+    handshake_done(ofconn);
 }
 
 static void
@@ -170,7 +186,7 @@ ofconn_receive(struct ofconn *ofconn, struct buf *raw)
                 return;
             }
         } else {
-            ofconn->hello_received = true;  /* Implicit HELLO, version 1. */
+            handshake_done(ofconn);         /* Implicit HELLO, version 1. */
         }
     } else if (type == OFPT_HELLO && version == OFP_VERSION) {
         return;                             /* A repeated HELLO: harmless. */
@@ -224,9 +240,11 @@ rconn_connected_cb(struct rconn *rconn, void *ofconn_)
     struct ofconn *ofconn = ofconn_;
     ofconn->rconn = rconn;      /* May run inside rconn_create(). */
     reset_session(ofconn);
-    LOG_INFO("%s: connected", ofconn->name);
+    /* Not a controller yet: only the peer's HELLO makes the session up
+     * (a peer that accepts TCP and never speaks OpenFlow leaves the fail
+     * mode in force until the rconn's inactivity probe drops it). */
+    LOG_INFO("%s: connected, awaiting HELLO", ofconn->name);
     send_hello(ofconn);
-    ofproto_controllers_changed(ofconn->ofproto);
 }
 
 static void
@@ -348,15 +366,14 @@ ofconn_is_connected(const struct ofconn *ofconn)
         return false;
     }
     return ofconn->kind == OFCONN_CONTROLLER
-           ? rconn_is_connected(ofconn->rconn)
+           ? rconn_is_connected(ofconn->rconn) && ofconn->hello_received
            : of_conn_is_connected(ofconn->conn);
 }
 
 bool
 ofconn_wants_async(const struct ofconn *ofconn)
 {
-    return ofconn->kind == OFCONN_CONTROLLER && ofconn->hello_received
-           && ofconn_is_connected(ofconn);
+    return ofconn->kind == OFCONN_CONTROLLER && ofconn_is_connected(ofconn);
 }
 
 void

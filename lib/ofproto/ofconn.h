@@ -8,6 +8,15 @@
  *     HELLO offers nothing we speak gets HELLO_FAILED/INCOMPATIBLE and is
  *     closed; a first message other than HELLO counts as an implicit
  *     HELLO of its version;
+ *   - what "connected" means for a controller (ofconn_is_connected()):
+ *     the transport is up, no disconnect is pending, and the HELLO
+ *     exchange is done (the peer's HELLO, or a first message standing for
+ *     it, fixed the version).  A peer that accepts TCP but never speaks
+ *     OpenFlow is not a controller: the fail mode stays in force, and the
+ *     rconn's inactivity probe (an ECHO_REQUEST after
+ *     OFPROTO_PROBE_INTERVAL_MS of silence, disconnect after as long
+ *     again) drops it and a controller that stops answering.  Reaching
+ *     and leaving that state calls ofproto_controllers_changed();
  *   - per-connection state: miss_send_len (SET_CONFIG; the fragment flags
  *     are switch-wide);
  *   - the garbage policy: every error reply is counted; more than
@@ -66,6 +75,8 @@ struct ofconn *ofconn_create_mgmt(struct ofproto *, struct stream *);
 /* Closes and frees.  Accepts NULL. */
 void ofconn_destroy(struct ofconn *);
 
+/* Controller: the OpenFlow session is up (see above).  Management
+ * connection: the stream is open. */
 bool ofconn_is_connected(const struct ofconn *);
 /* Whether this connection should get asynchronous messages now. */
 bool ofconn_wants_async(const struct ofconn *);

@@ -39,7 +39,9 @@ void
 ofproto_show(struct ofproto *p, struct buf *out)
 {
     buf_printf(out, "dpid %016" PRIx64 "\n", p->dpid);
-    buf_printf(out, "fail mode: %s%s\n", ofproto_fail_mode_to_string(p->fail_mode),
+    buf_printf(out, "fail mode: %s%s%s\n", ofproto_fail_mode_to_string(p->fail_mode),
+               ofproto_has_controller(p) ? ""
+               : " (in effect: no controller session up)",
                p->ft->emergency_mode ? " (EMERGENCY: using the emergency flow table)" : "");
     buf_printf(out, "flows: %zu (emergency table: %zu)\n",
                classifier_count(&p->ft->normal), classifier_count(&p->ft->emerg));
@@ -91,6 +93,8 @@ ofproto_show_json(struct ofproto *p)
     json_object_set_new(o, "dpid", json_string(dpid));
     json_object_set_new(o, "fail_mode", json_string(ofproto_fail_mode_to_string(p->fail_mode)));
     json_object_set_new(o, "emergency", json_boolean(p->ft->emergency_mode));
+    json_object_set_new(o, "fail_mode_in_effect",
+                        json_boolean(!ofproto_has_controller(p)));
     json_object_set_new(o, "flows", json_integer(classifier_count(&p->ft->normal)));
     json_t *ports = json_array();
     size_t n;

@@ -16,6 +16,7 @@ LOG_MODULE(ofproto_dp);
 
 COUNTER_DEFINE(ofp_packet_in_sent, "PACKET_IN messages sent (per controller)");
 COUNTER_DEFINE(ofp_packet_out, "PACKET_OUT messages executed");
+COUNTER_DEFINE(ofp_packet_in_undelivered, "upcalls no controller received (no session up, or every send queue full)");
 
 #define DP_TIMER_MS 100         /* dp_run_once() at least this often. */
 #define MAX_BATCHES_PER_WAKE 32 /* Batches drained per readiness callback. */
@@ -39,11 +40,28 @@ dp_timer_cb(struct loop *loop, uint64_t id, void *p_)
     return DP_TIMER_MS;
 }
 
+/* A table miss that no controller received (every session went down since
+ * the miss mode was set, or every send queue was full) is a dropped miss:
+ * counted with the datapath's fail-secure drops. */
+static void
+count_dropped_miss(void)
+{
+    static struct counter *drop_no_match;
+    if (!drop_no_match) {
+        drop_no_match = counter_find("dp_drop_no_match");
+    }
+    if (drop_no_match) {
+        counter_inc(drop_no_match);
+    }
+    counter_inc(&ofp_packet_in_undelivered);
+}
+
 static void
 upcall_cb(const struct dp_upcall *up, void *p_)
 {
     struct ofproto *p = p_;
     struct ofconn *c;
+    bool delivered = false;
     LIST_FOR_EACH (c, node, &p->controllers) {
         if (!ofconn_wants_async(c)) {
             continue;
@@ -58,8 +76,16 @@ upcall_cb(const struct dp_upcall *up, void *p_)
                            up->in_port, up->reason, up->packet->data, len);
         if (!ofconn_send(c, &msg)) {
             counter_inc(&ofp_packet_in_sent);
+            delivered = true;
         }
         ofp_msg_uninit(&msg);
+    }
+    if (!delivered) {
+        if (up->reason == OFPR_NO_MATCH) {
+            count_dropped_miss();
+        } else {
+            counter_inc(&ofp_packet_in_undelivered);
+        }
     }
 }
 

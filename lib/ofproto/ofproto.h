@@ -12,15 +12,32 @@
  *     management connections (e.g. ovs-ofctl: requests and replies only, no
  *     asynchronous messages).
  *
- * Fail mode (what happens while no controller is connected):
+ * Fail mode (what happens while no controller is connected).  A
+ * controller is connected only while its OpenFlow session is up: TCP (or
+ * TLS) connected AND the HELLO exchange done, kept alive by the echo probe
+ * (OFPROTO_PROBE_INTERVAL_MS of silence: ECHO_REQUEST; as long again: the
+ * connection is dropped).  A peer that accepts the connection but never
+ * sends HELLO is no controller at all, and one that stops answering
+ * (SIGSTOP) stops being one when the probe drops it:
  *   OFPROTO_FAIL_SECURE      installed flows keep forwarding; a table miss
- *                            is dropped and counted (table_miss_drop);
+ *                            is dropped and counted (dp_drop_no_match, which
+ *                            also counts a miss whose PACKET_IN no
+ *                            controller could take);
  *   OFPROTO_FAIL_STANDALONE  a table miss is forwarded by NORMAL (MAC
  *                            learning), like a plain learning switch.
- * When every controller connection is lost the emergency flow table
+ * When every controller session is lost the emergency flow table
  * (flows added with OFPFF_EMERG) replaces the normal one, as OpenFlow 1.0
- * section 4.4 says; the normal table comes back when a controller
- * reconnects (its flows were kept and are active again).
+ * section 4.4 says (entering it deletes the normal flows); it is left when
+ * a controller's session is up again (HELLO received), not on a bare TCP
+ * connect.
+ *
+ * Table ids (OpenFlow 1.0 §5.3.5, as the 1.0 reference switch): one normal
+ * table, id 0, and the emergency table.  FLOW_MOD's OFPFF_EMERG selects the
+ * emergency table for ADD, MODIFY and DELETE (strict or not); without it
+ * they act on the normal table only.  FLOW and AGGREGATE stats: table_id 0
+ * or 0xff select the normal table, 0xfe the emergency table (entries
+ * reported with table_id 0xfe), other ids nothing.  TABLE stats list table
+ * 0 (normal flows only).
  *
  * Peers that send garbage: every malformed message gets the spec's
  * OFPT_ERROR and is counted (per connection and in global counters named

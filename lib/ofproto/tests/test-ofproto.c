@@ -8,11 +8,13 @@
 #include <string.h>
 #include <cmocka.h>
 #include "net/event-loop.h"
+#include "net/rconn.h"
 #include "net/stream.h"
 #include "ofp/ofp-msgs.h"
 #include "ofproto/ofproto.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/counter.h"
 #include "util/util.h"
 
 struct fixture {
@@ -435,6 +437,173 @@ test_garbage_disconnects_keeps_flows(void **state)
     buf_uninit(&out);
 }
 
+/* A "controller" the switch connects to: the test holds the listener and
+ * plays the peer on the accepted stream (f->client), so it can stay silent
+ * (a controller that accepts TCP but never speaks OpenFlow, or one that is
+ * SIGSTOPped).  The clock is stopped: probes and back-off move by warps. */
+struct silent {
+    struct fixture f;
+    struct pstream *listener;
+};
+
+static void
+silent_accept(struct silent *s)
+{
+    struct stream *stream = NULL;
+    for (int i = 0; i < 500 && pstream_accept(s->listener, &stream); i++) {
+        loop_run_once(s->f.loop, 10);
+    }
+    assert_non_null(stream);
+    stream_close(s->f.client);
+    s->f.client = stream;
+    buf_clear(&s->f.rx);
+    for (int i = 0; i < 20; i++) {
+        loop_run_once(s->f.loop, 1);        /* Connect completes, HELLO out. */
+    }
+}
+
+static void
+silent_setup(struct silent *s, enum ofproto_fail_mode mode)
+{
+    char *err = NULL;
+    memset(s, 0, sizeof *s);
+    clock_stop();
+    s->f.loop = loop_create();
+    s->f.p = ofproto_create(s->f.loop, 0x43, mode);
+    for (int i = 1; i <= 3; i++) {
+        char *spec = xasprintf("dummy:p%d", i);
+        assert_int_equal(ofproto_add_port(s->f.p, 0, spec, &err), 0);
+        free(spec);
+    }
+    buf_init(&s->f.rx, 4096);
+    assert_int_equal(pstream_open("ptcp:0:127.0.0.1", &s->listener, &err), 0);
+    char *target = xasprintf("tcp:127.0.0.1:%u", pstream_port(s->listener));
+    assert_int_equal(ofproto_add_controller(s->f.p, target, &err), 0);
+    free(target);
+    silent_accept(s);
+}
+
+static void
+silent_teardown(struct silent *s)
+{
+    stream_close(s->f.client);
+    pstream_close(s->listener);
+    ofproto_destroy(s->f.p);
+    loop_destroy(s->f.loop);
+    buf_uninit(&s->f.rx);
+    clock_resume();
+}
+
+/* Injects a frame from 02:..:0a to 02:..:0b on port `in`; returns how many
+ * frames ports 1..3 sent, as a 3-digit number (port 1 first). */
+static int
+inject_count(struct silent *s, uint16_t in)
+{
+    uint8_t frame[60] = { 0x02, 0, 0, 0, 0, 0x0b, 0x02, 0, 0, 0, 0, 0x0a,
+                          0x88, 0xb5 };
+    struct buf out;
+    buf_init(&out, 256);
+    assert_int_equal(ofproto_inject(s->f.p, in, frame, sizeof frame, NULL), 0);
+    int n = 0;
+    for (uint16_t port = 1; port <= 3; port++) {
+        n = n * 10 + ofproto_pop_sent(s->f.p, port, &out, NULL);
+    }
+    buf_uninit(&out);
+    return n;
+}
+
+static bool
+show_has(struct silent *s, const char *text)
+{
+    struct buf out;
+    buf_init(&out, 1024);
+    ofproto_show(s->f.p, &out);
+    bool found = strstr(buf_cstr(&out), text) != NULL;
+    buf_uninit(&out);
+    return found;
+}
+
+/* The next message the switch sends the controller (type only). */
+static uint8_t
+next_type(struct silent *s)
+{
+    struct buf *m = recv_msg(&s->f);
+    assert_non_null(m);
+    uint8_t type = m->data[1];
+    buf_delete(m);
+    return type;
+}
+
+/* Issue 12: with --fail-mode standalone, a controller that accepted TCP and
+ * never spoke kept the switch "connected": misses were dropped (uncounted)
+ * and emergency mode never started. */
+static void
+test_silent_controller_standalone(void **state)
+{
+    (void) state;
+    struct silent s;
+    silent_setup(&s, OFPROTO_FAIL_STANDALONE);
+    struct fixture *f = &s.f;
+    assert_int_equal(next_type(&s), OFPT_HELLO);    /* TCP is up. */
+
+    /* Silent peer: not a controller, so standalone floods the miss. */
+    assert_true(show_has(&s, "in effect"));
+    assert_int_equal(inject_count(&s, 1), 11);
+
+    /* HELLO: the session is up; a miss becomes a PACKET_IN. */
+    struct ofp_msg msg;
+    ofp_make_hello(&msg, 1);
+    send_msg(f, &msg);
+    barrier(f);
+    assert_false(show_has(&s, "in effect"));
+    assert_int_equal(inject_count(&s, 1), 0);
+    assert_int_equal(next_type(&s), OFPT_PACKET_IN);
+    flow_mod(f, OFPFC_ADD, 1, 10, OFPFF_EMERG, OFPP_NONE, 3);
+    barrier(f);
+
+    /* The controller stops answering (SIGSTOP): an echo probe after one
+     * interval, the session dropped after another; the fail mode and
+     * emergency mode apply. */
+    clock_warp_ms(OFPROTO_PROBE_INTERVAL_MS);
+    loop_run_once(f->loop, 0);
+    assert_int_equal(next_type(&s), OFPT_ECHO_REQUEST);
+    clock_warp_ms(OFPROTO_PROBE_INTERVAL_MS);
+    loop_run_once(f->loop, 0);
+    assert_null(recv_msg(f));                       /* Closed by the switch. */
+    assert_true(show_has(&s, "EMERGENCY"));
+    assert_true(show_has(&s, "in effect"));
+    assert_int_equal(inject_count(&s, 1), 1);       /* Emergency flow. */
+    assert_int_equal(inject_count(&s, 2), 101);     /* Miss: standalone. */
+
+    /* It reconnects to a peer that accepts TCP and stays silent: still no
+     * controller, emergency mode and the fail mode stay. */
+    clock_warp_ms(RCONN_DEFAULT_BACKOFF_MAX_MS);
+    loop_run_once(f->loop, 0);
+    silent_accept(&s);
+    assert_int_equal(next_type(&s), OFPT_HELLO);
+    assert_true(show_has(&s, "EMERGENCY"));
+    assert_int_equal(inject_count(&s, 2), 101);
+    silent_teardown(&s);
+}
+
+/* Fail-secure with a silent controller: every miss is dropped and counted
+ * in dp_drop_no_match. */
+static void
+test_silent_controller_secure_counts(void **state)
+{
+    (void) state;
+    struct silent s;
+    silent_setup(&s, OFPROTO_FAIL_SECURE);
+    assert_int_equal(next_type(&s), OFPT_HELLO);
+    const struct counter *drops = counter_find("dp_drop_no_match");
+    assert_non_null(drops);
+    uint64_t before = counter_read(drops);
+    assert_int_equal(inject_count(&s, 1), 0);
+    assert_int_equal(inject_count(&s, 2), 0);
+    assert_int_equal(counter_read(drops), before + 2);
+    silent_teardown(&s);
+}
+
 int
 main(void)
 {
@@ -445,6 +614,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_stats_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage_disconnects_keeps_flows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_emergency_table_ids, setup, teardown),
+        cmocka_unit_test(test_silent_controller_standalone),
+        cmocka_unit_test(test_silent_controller_secure_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
