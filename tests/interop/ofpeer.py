@@ -16,6 +16,14 @@ Echo requests are answered at any time.  Steps:
     set-config MISS_LEN     send SET_CONFIG (flags 0)
     flow-mod SPEC           send a FLOW_MOD built from SPEC (see build_flow_mod)
     barrier                 send BARRIER_REQUEST
+    echo                    send ECHO_REQUEST
+    get-config              send GET_CONFIG_REQUEST
+    flow-stats SPEC         send a FLOW stats request; SPEC: comma-separated
+                            table=N (default 255), out_port=N (default
+                            0xffff: any) and match fields, or "all"
+    aggregate-stats SPEC    the same as an AGGREGATE stats request
+    table-stats             send a TABLE stats request
+    desc-stats              send a DESC stats request
     packet-out IN OUT HEX   send PACKET_OUT of frame HEX (no buffer), output OUT
     packet-out-buffered OUT send PACKET_OUT releasing the buffer_id of the last
                             PACKET_IN received, output OUT
@@ -179,8 +187,9 @@ def describe(msg):
                       "config=0x%x" % config, "state=0x%x" % state]
         elif mtype == 17:
             stype, flags = struct.unpack("!HH", body[:4])
-            parts += ["stats_type=%d" % stype, "flags=%d" % flags,
-                      "data=" + body[4:].hex()]
+            parts += ["stats_type=%d" % stype, "flags=%d" % flags]
+            parts += describe_stats(stype, body[4:])
+            parts.append("data=" + body[4:].hex())
         elif mtype == 8:
             flags, miss = struct.unpack("!HH", body[:4])
             parts += ["flags=%d" % flags, "miss_send_len=%d" % miss]
@@ -189,6 +198,51 @@ def describe(msg):
     except struct.error:
         parts.append("short-body=" + body.hex())
     return " ".join(parts)
+
+
+def describe_stats(stype, data):
+    """Fields of a STATS_REPLY body: FLOW: n_flows, tables and priorities
+    (comma-separated in reply order, "-" if none); AGGREGATE: packet_count,
+    byte_count, flow_count; TABLE: n_tables, table ids, active counts."""
+    if stype == 1:
+        tables, prios, off = [], [], 0
+        while off + 88 <= len(data):
+            length, tid = struct.unpack("!HB", data[off:off + 3])
+            prio, = struct.unpack("!H", data[off + 52:off + 54])
+            tables.append(str(tid))
+            prios.append(str(prio))
+            off += max(length, 88)
+        return ["n_flows=%d" % len(tables), "tables=" + (",".join(tables) or "-"),
+                "priorities=" + (",".join(prios) or "-")]
+    if stype == 2 and len(data) >= 20:
+        pkts, byts, flows = struct.unpack("!QQI", data[:20])
+        return ["packet_count=%d" % pkts, "byte_count=%d" % byts,
+                "flow_count=%d" % flows]
+    if stype == 3:
+        ids, active = [], []
+        for off in range(0, len(data) - 63, 64):
+            ids.append(str(data[off]))
+            active.append(str(struct.unpack("!I", data[off + 44:off + 48])[0]))
+        return ["n_tables=%d" % len(ids), "table_ids=" + (",".join(ids) or "-"),
+                "active=" + (",".join(active) or "-")]
+    return []
+
+
+def build_flow_stats_request(stype, spec):
+    """Body of a FLOW (1) or AGGREGATE (2) stats request from SPEC."""
+    table, out_port, match = 0xff, 0xffff, {}
+    for item in filter(None, spec.split(",")):
+        if item == "all":
+            continue
+        k, _, v = item.partition("=")
+        if k == "table":
+            table = int(v, 0)
+        elif k == "out_port":
+            out_port = int(v, 0)
+        else:
+            match[k] = v
+    return struct.pack("!HH", stype, 0) + build_match(match) + \
+        struct.pack("!BxH", table, out_port)
 
 
 class Peer:
@@ -294,6 +348,18 @@ def run(peer, steps):
             peer.send(build_flow_mod(arg(), peer.next_xid()))
         elif step == "barrier":
             peer.send_simple(18)
+        elif step == "echo":
+            peer.send_simple(2, b"ofpeer")
+        elif step == "get-config":
+            peer.send_simple(7)
+        elif step == "flow-stats":
+            peer.send_simple(16, build_flow_stats_request(1, arg()))
+        elif step == "aggregate-stats":
+            peer.send_simple(16, build_flow_stats_request(2, arg()))
+        elif step == "table-stats":
+            peer.send_simple(16, struct.pack("!HH", 3, 0))
+        elif step == "desc-stats":
+            peer.send_simple(16, struct.pack("!HH", 0, 0))
         elif step == "packet-out":
             in_port, out_port = int(arg(), 0), int(arg(), 0)
             frame = binascii.unhexlify(arg())
