@@ -4,6 +4,7 @@
 #include <string.h>
 #include "pkt/csum.h"
 #include "pkt/flow-key.h"
+#include "pkt/packet-offload.h"
 
 #define ETH_ADDRS_LEN 12
 #define ETH_HEADER_LEN 14
@@ -86,12 +87,29 @@ l4_csum_offset(uint8_t proto)
 }
 
 /* Fixes the TCP/UDP checksum for a change of a 32-bit (wide) or 16-bit
- * covered value from old to new. */
+ * covered value from old to new.  `pseudo`: the value is in the
+ * pseudo-header (an IP address), else in the L4 header.
+ *
+ * A partial checksum (PACKET_OL_CSUM, packet-offload.h) holds the folded,
+ * uncomplemented pseudo-header sum S and the sum over the L4 bytes is added
+ * later (by the kernel on transmission, or packet_ol_csum_complete()): an
+ * address change updates S (the RFC 1624 update applied to ~S, as the
+ * kernel's inet_proto_csum_replace4() does), an L4 header change needs
+ * nothing. */
 static void
-update_l4_csum(const struct ip_layout *ipl, uint32_t old, uint32_t new,
-               bool wide)
+update_l4_csum(const struct packet *p, const struct ip_layout *ipl,
+               uint32_t old, uint32_t new, bool wide, bool pseudo)
 {
     uint8_t *c = ipl->l4 + l4_csum_offset(ipl->proto);
+    if (p->ol_flags & PACKET_OL_CSUM) {
+        if (pseudo) {
+            uint16_t s = (uint16_t) ~rd16(c);
+            s = wide ? csum_update32(s, old, new)
+                     : csum_update16(s, (uint16_t) old, (uint16_t) new);
+            wr16(c, (uint16_t) ~s);
+        }
+        return;
+    }
     uint16_t csum = rd16(c);
     if (ipl->proto == IP_PROTO_UDP && !csum) {
         return;
@@ -183,7 +201,7 @@ set_nw_addr(struct packet *p, size_t ofs, uint32_t addr)
     uint32_t old = rd32(ipl.ip + ofs);
     wr16(ipl.ip + 10, csum_update32(rd16(ipl.ip + 10), old, addr));
     if (ipl.l4) {
-        update_l4_csum(&ipl, old, addr, true);
+        update_l4_csum(p, &ipl, old, addr, true, true);
     }
     wr32(ipl.ip + ofs, addr);
     return 0;
@@ -229,7 +247,7 @@ set_tp_port(struct packet *p, size_t ofs, uint16_t port)
         return -ENOENT;
     }
     uint16_t old = rd16(ipl.l4 + ofs);
-    update_l4_csum(&ipl, old, port, false);
+    update_l4_csum(p, &ipl, old, port, false, false);
     wr16(ipl.l4 + ofs, port);
     return 0;
 }

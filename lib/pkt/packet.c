@@ -18,6 +18,11 @@ packet_clone(const struct packet *src)
     p->headroom = PACKET_HEADROOM_WANTED;
     p->in_port = src->in_port;
     p->slice = src->slice;
+    p->ol_flags = src->ol_flags;
+    p->gso_type = src->gso_type;
+    p->gso_size = src->gso_size;
+    p->csum_start = src->csum_start;
+    p->csum_offset = src->csum_offset;
     return p;
 }
 
@@ -51,6 +56,9 @@ packet_grow_front(struct packet *p, uint32_t n)
         p->room = room;
     }
     p->len += n;
+    if (p->ol_flags) {
+        p->csum_start = (uint16_t) (p->csum_start + n);
+    }
 }
 
 void
@@ -61,4 +69,8 @@ packet_shrink_front(struct packet *p, uint32_t n)
     p->len -= n;
     p->room -= n;
     p->headroom = (uint16_t) MIN(p->headroom + n, UINT16_MAX);
+    if (p->ol_flags) {
+        /* Only VLAN strips shrink the front, never past the L4 header. */
+        p->csum_start = (uint16_t) (p->csum_start >= n ? p->csum_start - n : 0);
+    }
 }

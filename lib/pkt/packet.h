@@ -30,6 +30,15 @@ struct packet {
     uint16_t in_port;       /* OpenFlow port number it arrived on. */
     uint32_t slice;         /* Slice id assigned by the datapath (0: none). */
     uint8_t *storage;       /* Malloc'd block owning data, or NULL. */
+    /* Offload state (see packet-offload.h); all zero for a complete frame.
+     * Set by a port that carries the kernel's offload metadata (afpacket
+     * with PACKET_VNET_HDR); kept by packet_clone(); csum_start follows
+     * the frame when packet_grow_front()/packet_shrink_front() move it. */
+    uint8_t ol_flags;       /* PACKET_OL_*. */
+    uint8_t gso_type;       /* PACKET_GSO_* (with PACKET_OL_GSO). */
+    uint16_t gso_size;      /* L4 payload bytes per segment. */
+    uint16_t csum_start;    /* Offset from data where the sum starts. */
+    uint16_t csum_offset;   /* Checksum field, from csum_start. */
 };
 
 struct packet_batch {
