@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include "pkt/packet-edit.h"
+#include "pkt/packet-offload.h"
 #include "util/counter.h"
 #include "util/log.h"
 
@@ -15,6 +16,8 @@ COUNTER_DEFINE(dp_drop_no_match, "table misses dropped (fail-secure without cont
 COUNTER_DEFINE(dp_upcall_ratelimited, "upcalls dropped by the upcall rate limit");
 COUNTER_DEFINE(dp_upcall_no_packet_in, "upcalls suppressed by OFPPC_NO_PACKET_IN");
 COUNTER_DEFINE(dp_upcall_no_handler, "upcalls dropped: no controller callback");
+COUNTER_DEFINE(dp_upcall_gso_sw, "GSO super-frames cut into segments in software for the controller");
+COUNTER_DEFINE(dp_upcall_bad_offload, "upcalls dropped: offload state that could not be resolved");
 COUNTER_DEFINE(dp_frame_copies, "frames copied because an action changed them after output");
 
 static void
@@ -133,6 +136,47 @@ take_upcall_token(struct datapath *dp)
 }
 
 static void
+upcall_send(struct datapath *dp, struct packet *pkt, const struct flow_key *key,
+            uint16_t in_port, uint8_t reason, uint16_t max_len)
+{
+    struct dp_upcall u = {
+        .packet = pkt, .key = key, .in_port = in_port, .reason = reason,
+        .max_len = max_len,
+        .buffer_id = packet_buffers_save(dp->buffers, pkt, in_port, dp->now_ms),
+    };
+    dp->stats.n_upcalls++;
+    dp->upcall_cb(&u, dp->upcall_aux);
+}
+
+/* The controller gets frames as they were on the wire: a partial checksum
+ * is completed in place (same frame; outputs already queued stay right), a
+ * GSO super-frame goes up as its segments, each with its own buffer. */
+static void
+upcall_offloaded(struct datapath *dp, struct packet *pkt,
+                 const struct flow_key *key, uint16_t in_port, uint8_t reason,
+                 uint16_t max_len)
+{
+    int r = packet_ol_finish(pkt);
+    if (!r) {
+        upcall_send(dp, pkt, key, in_port, reason, max_len);
+        return;
+    }
+    struct packet **segs = xmalloc(PACKET_OL_MAX_SEGS * sizeof *segs);
+    unsigned int n = 0;
+    if (r < 0 || packet_ol_segment(pkt, segs, PACKET_OL_MAX_SEGS, &n)) {
+        counter_inc(&dp_upcall_bad_offload);
+        dp->stats.n_upcalls_dropped++;
+    } else {
+        counter_inc(&dp_upcall_gso_sw);
+    }
+    for (unsigned int i = 0; i < n; i++) {
+        upcall_send(dp, segs[i], key, in_port, reason, max_len);
+        packet_destroy(segs[i]);
+    }
+    free(segs);
+}
+
+static void
 upcall(struct datapath *dp, struct packet *pkt, const struct flow_key *key,
        uint16_t in_port, uint8_t reason, uint16_t max_len)
 {
@@ -151,13 +195,11 @@ upcall(struct datapath *dp, struct packet *pkt, const struct flow_key *key,
         dp->stats.n_upcalls_dropped++;
         return;
     }
-    struct dp_upcall u = {
-        .packet = pkt, .key = key, .in_port = in_port, .reason = reason,
-        .max_len = max_len,
-        .buffer_id = packet_buffers_save(dp->buffers, pkt, in_port, dp->now_ms),
-    };
-    dp->stats.n_upcalls++;
-    dp->upcall_cb(&u, dp->upcall_aux);
+    if (UNLIKELY(pkt->ol_flags)) {
+        upcall_offloaded(dp, pkt, key, in_port, reason, max_len);
+        return;
+    }
+    upcall_send(dp, pkt, key, in_port, reason, max_len);
 }
 
 void

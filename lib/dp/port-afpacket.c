@@ -49,18 +49,22 @@
 #include "dp/port-provider.h"
 
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/virtio_net.h>
 #include <net/if.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "pkt/csum.h"
+#include "pkt/packet-offload.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -93,6 +97,20 @@ LOG_MODULE(port_afpacket);
 
 #define AFP_TX_RING_DEFAULT false
 
+/* With the vnet header, V3 blocks of 128 KiB (32 of them: the same 4 MiB),
+ * so a 64 KB GSO super-frame fits a block. */
+#define AFP_V3_VNET_BLOCK_SIZE (1u << 17)
+#define AFP_V3_VNET_BLOCK_NR 32u
+
+/* V2 with the vnet header: a frame longer than its slot (a GSO super-frame)
+ * is also queued on the socket (PACKET_COPY_THRESH) and read with
+ * recvmsg() into one of these buffers (one per batch position, allocated
+ * when first needed).  AFP_RCVBUF bounds what the socket queue may hold. */
+#define AFP_BIG_DATA (65536u + 1024u)
+#define AFP_BIG_SIZE (PACKET_HEADROOM_WANTED + AFP_BIG_DATA)
+#define AFP_RCVBUF (16 * 1024 * 1024)
+#define AFP_VNET_LEN sizeof(struct virtio_net_hdr)
+
 /* TPACKET_V2 RX (PLURAL_AFPACKET_RX=v2): fixed 2 KiB slots, so frames up
  * to ~1900 bytes (longer ones are truncated: rx_errors). */
 #define AFP_V2_FRAME_SIZE 2048u
@@ -115,6 +133,15 @@ afp_want_rx_v2(int mtu)
     return mtu > 0 && mtu <= AFP_V2_MTU_MAX;
 }
 
+/* PACKET_VNET_HDR (offloads passed through) unless PLURAL_AFPACKET_VNET=off
+ * (for measuring and for testing the software fallbacks). */
+static bool
+afp_want_vnet(void)
+{
+    const char *mode = getenv("PLURAL_AFPACKET_VNET");
+    return !mode || strcmp(mode, "off");
+}
+
 /* PLURAL_AFPACKET_TX=ring|sendmmsg selects the TX path (for measuring). */
 static bool
 afp_want_tx_ring(void)
@@ -130,8 +157,11 @@ struct port_afpacket {
     int link_fd;                        /* rtnetlink link monitor, or -1. */
     int ioctl_fd;                       /* For port_linux_*() (our netns). */
 
-    uint8_t *ring;                      /* AFP_BLOCK_NR * AFP_BLOCK_SIZE. */
+    uint8_t *ring;                      /* block_nr * block_size (RX). */
     size_t ring_size;
+    uint32_t block_size, block_nr;      /* RX ring geometry (V3 blocks). */
+    bool vnet;                          /* PACKET_VNET_HDR is on. */
+    uint8_t *big[PACKET_BATCH_MAX];     /* V2+vnet: AFP_BIG_SIZE, or NULL. */
     unsigned int cur_block;             /* Next block to read from. */
     uint8_t *cur_frame;                 /* Next frame in cur_block. */
     uint32_t frames_left;               /* In cur_block; 0: not started. */
@@ -160,7 +190,7 @@ port_afpacket_cast(const struct port *port)
 static struct tpacket_block_desc *
 afp_block(const struct port_afpacket *afp, unsigned int i)
 {
-    return (struct tpacket_block_desc *) (void *) (afp->ring + (size_t) i * AFP_BLOCK_SIZE);
+    return (struct tpacket_block_desc *) (void *) (afp->ring + (size_t) i * afp->block_size);
 }
 
 /* Arguments for port_linux_*(): our ioctl socket and device name. */
@@ -199,6 +229,25 @@ port_afpacket_open(const char *name, struct port **portp)
         close(fd);
         return error;
     }
+    /* Before the rings (the kernel refuses it after). */
+    bool vnet = afp_want_vnet();
+    if (vnet && setsockopt_int(fd, SOL_PACKET, PACKET_VNET_HDR, 1)) {
+        LOG_WARN("%s: no PACKET_VNET_HDR (%s): partial checksums are "
+                 "completed in software, GSO super-frames dropped", name,
+                 strerror(errno));
+        vnet = false;
+    }
+    if (vnet && rx_v2) {
+        if (setsockopt_int(fd, SOL_PACKET, PACKET_COPY_THRESH, 1)) {
+            LOG_WARN("%s: no PACKET_COPY_THRESH: super-frames longer than a "
+                     "ring slot will be dropped", name);
+        }
+        if (setsockopt_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, AFP_RCVBUF)) {
+            setsockopt_int(fd, SOL_SOCKET, SO_RCVBUF, AFP_RCVBUF);
+        }
+    }
+    uint32_t block_size = vnet && !rx_v2 ? AFP_V3_VNET_BLOCK_SIZE : AFP_BLOCK_SIZE;
+    uint32_t block_nr = vnet && !rx_v2 ? AFP_V3_VNET_BLOCK_NR : AFP_BLOCK_NR;
     if (setsockopt_int(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1)) {
         LOG_DBG("%s: no PACKET_IGNORE_OUTGOING; filtering in userspace", name);
     }
@@ -211,10 +260,10 @@ port_afpacket_open(const char *name, struct port **portp)
 
     struct tpacket_req3 req;
     memset(&req, 0, sizeof req);
-    req.tp_block_size = AFP_BLOCK_SIZE;
-    req.tp_block_nr = AFP_BLOCK_NR;
+    req.tp_block_size = block_size;
+    req.tp_block_nr = block_nr;
     req.tp_frame_size = AFP_FRAME_SIZE;
-    req.tp_frame_nr = AFP_BLOCK_SIZE / AFP_FRAME_SIZE * AFP_BLOCK_NR;
+    req.tp_frame_nr = block_size / AFP_FRAME_SIZE * block_nr;
     req.tp_retire_blk_tov = AFP_BLOCK_TIMEOUT_MS;
     struct tpacket_req req2 = { AFP_BLOCK_SIZE, AFP_BLOCK_NR, AFP_V2_FRAME_SIZE,
                                 AFP_V2_FRAME_NR };
@@ -243,7 +292,7 @@ port_afpacket_open(const char *name, struct port **portp)
             tx_ring = false;
         }
     }
-    size_t rx_size = (size_t) AFP_BLOCK_SIZE * AFP_BLOCK_NR;
+    size_t rx_size = (size_t) block_size * block_nr;
     size_t ring_size = rx_size
                        + (tx_ring ? (size_t) AFP_TX_BLOCK_SIZE * AFP_TX_BLOCK_NR : 0);
     void *ring = mmap(NULL, ring_size, PROT_READ | PROT_WRITE,
@@ -300,6 +349,10 @@ port_afpacket_open(const char *name, struct port **portp)
     afp->ring_size = ring_size;
     afp->tx_ring = tx_ring ? afp->ring + rx_size : NULL;
     afp->rx_v2 = rx_v2;
+    afp->block_size = block_size;
+    afp->block_nr = block_nr;
+    afp->vnet = vnet;
+    afp->up.offloads = vnet ? PORT_OL_VNET : 0;
     afp->link_fd = port_linux_open_link_monitor();
     if (afp->link_fd < 0) {
         LOG_WARN("%s: no rtnetlink link monitor (%s); link changes are polled",
@@ -331,7 +384,7 @@ port_afpacket_release_blocks(struct port_afpacket *afp)
     }
     for (unsigned int i = 0; i < afp->release_count; i++) {
         struct tpacket_block_desc *b =
-            afp_block(afp, (afp->release_first + i) % AFP_BLOCK_NR);
+            afp_block(afp, (afp->release_first + i) % afp->block_nr);
         __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL,
                          __ATOMIC_RELEASE);
     }
@@ -347,6 +400,9 @@ port_afpacket_close(struct port *port)
     close(afp->ioctl_fd);
     if (afp->link_fd >= 0) {
         close(afp->link_fd);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(afp->big); i++) {
+        free(afp->big[i]);
     }
     free(afp);
 }
@@ -432,12 +488,122 @@ struct afp_rx_frame {
     const struct sockaddr_ll *sll;
 };
 
-/* Turns one ring frame into a packet; false if it must be skipped. */
+/* Reads the kernel's offload metadata into the packet (len is the frame's
+ * length as received, without a VLAN tag put back).  False if it does not
+ * fit the frame. */
+static bool
+afp_vnet_to_packet(const struct virtio_net_hdr *vh, struct packet *p)
+{
+    if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+        p->ol_flags |= PACKET_OL_CSUM;
+        p->csum_start = le16toh(vh->csum_start);
+        p->csum_offset = le16toh(vh->csum_offset);
+        if ((uint32_t) p->csum_start + p->csum_offset + 2 > p->len) {
+            return false;
+        }
+    }
+    if ((vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) != VIRTIO_NET_HDR_GSO_NONE) {
+        p->ol_flags |= PACKET_OL_GSO;
+        p->gso_type = vh->gso_type;
+        p->gso_size = le16toh(vh->gso_size);
+    }
+    return true;
+}
+
+/* What every received frame gets once `p` points at it: the offload
+ * metadata (vh, or NULL without the vnet header), the VLAN tag the kernel
+ * stripped, a completed checksum when there is no vnet header.  False if
+ * the frame must be skipped. */
+static bool
+afp_finish_packet(struct port_afpacket *afp, struct packet *p, uint32_t status,
+                  uint16_t vlan_tci, uint16_t vlan_tpid,
+                  const struct virtio_net_hdr *vh)
+{
+    /* First: a tag put back may overwrite the header in the headroom. */
+    if (vh && !afp_vnet_to_packet(vh, p)) {
+        AFP_WARN_RL("%s: offload metadata does not fit the frame; dropped",
+                    afp->up.name);
+        port_stat_add(&afp->up.stats.rx_errors, 1);
+        return false;
+    }
+    if (status & TP_STATUS_VLAN_VALID) {
+        uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID)
+                        ? vlan_tpid : ETH_P_8021Q;
+        memmove(p->data - 4, p->data, 12);
+        p->data -= 4;
+        p->headroom -= 4;
+        p->len += 4;
+        p->data[12] = tpid >> 8;
+        p->data[13] = tpid & 0xff;
+        p->data[14] = vlan_tci >> 8;
+        p->data[15] = vlan_tci & 0xff;
+        if (p->ol_flags) {
+            p->csum_start += 4;         /* Offsets were without the tag. */
+        }
+    }
+    if (p->ol_flags) {
+        port_stat_add(&afp->up.stats.rx_offloaded, 1);
+    } else if (!vh && (status & TP_STATUS_CSUMNOTREADY)) {
+        if (afp_complete_checksum(p->data, p->len)) {
+            port_stat_add(&afp->up.stats.rx_csum_completed, 1);
+        } else {
+            AFP_WARN_RL("%s: partial checksum on a frame we cannot "
+                   "parse; passed on as is", afp->up.name);
+        }
+    }
+    p->room = p->len;
+    return true;
+}
+
+/* V2 + vnet header: a frame longer than its slot (TP_STATUS_COPY) is read
+ * whole from the socket queue into big[idx].  The queue holds exactly the
+ * COPY frames, in ring order, so each COPY slot consumes one entry even if
+ * the frame is then dropped. */
+static bool
+afp_copy_to_packet(struct port_afpacket *afp, const struct afp_rx_frame *f,
+                   struct packet *p, unsigned int idx)
+{
+    if (!afp->big[idx]) {
+        afp->big[idx] = xmalloc(AFP_BIG_SIZE);
+    }
+    uint8_t *data = afp->big[idx] + PACKET_HEADROOM_WANTED;
+    struct virtio_net_hdr vh;
+    struct iovec iov[2] = { { &vh, AFP_VNET_LEN }, { data, AFP_BIG_DATA } };
+    struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+    ssize_t r;
+    do {
+        r = recvmsg(afp->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0) {
+        AFP_WARN_RL("%s: long frame missing from the socket queue: %s",
+                    afp->up.name, strerror(errno));
+        port_stat_add(&afp->up.stats.rx_errors, 1);
+        return false;
+    }
+    if (UNLIKELY(f->sll->sll_pkttype == PACKET_OUTGOING)) {
+        return false;
+    }
+    if ((size_t) r > AFP_VNET_LEN + AFP_BIG_DATA || (msg.msg_flags & MSG_TRUNC)
+        || (size_t) r < AFP_VNET_LEN + 14) {
+        port_stat_add(&afp->up.stats.rx_errors, 1);
+        port_stat_add(&afp->up.stats.rx_over_err, 1);
+        return false;
+    }
+    memset(p, 0, sizeof *p);
+    p->data = data;
+    p->len = (uint32_t) (r - AFP_VNET_LEN);
+    p->headroom = PACKET_HEADROOM_WANTED;
+    return afp_finish_packet(afp, p, f->status, f->vlan_tci, f->vlan_tpid, &vh);
+}
+
+/* Turns one ring frame into packet lent[idx]; false if it must be skipped. */
 static bool
 afp_frame_to_packet(struct port_afpacket *afp, const struct afp_rx_frame *f,
-                    struct packet *p)
+                    struct packet *p, unsigned int idx)
 {
-    uint32_t status = f->status;
+    if (UNLIKELY(f->status & TP_STATUS_COPY)) {
+        return afp_copy_to_packet(afp, f, p, idx);
+    }
     if (UNLIKELY(f->sll->sll_pkttype == PACKET_OUTGOING)) {
         return false;
     }
@@ -451,30 +617,13 @@ afp_frame_to_packet(struct port_afpacket *afp, const struct afp_rx_frame *f,
     p->data = f->hdr + f->mac;
     p->len = f->snaplen;
     p->headroom = f->mac - f->protected_len;
-
-    if (status & TP_STATUS_VLAN_VALID) {
-        uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID)
-                        ? f->vlan_tpid : ETH_P_8021Q;
-        uint16_t tci = f->vlan_tci;
-        memmove(p->data - 4, p->data, 12);
-        p->data -= 4;
-        p->headroom -= 4;
-        p->len += 4;
-        p->data[12] = tpid >> 8;
-        p->data[13] = tpid & 0xff;
-        p->data[14] = tci >> 8;
-        p->data[15] = tci & 0xff;
+    /* The kernel writes the vnet header just before the frame. */
+    struct virtio_net_hdr vh;
+    if (afp->vnet) {
+        memcpy(&vh, p->data - AFP_VNET_LEN, sizeof vh);
     }
-    if (status & TP_STATUS_CSUMNOTREADY) {
-        if (afp_complete_checksum(p->data, p->len)) {
-            port_stat_add(&afp->up.stats.rx_csum_completed, 1);
-        } else {
-            AFP_WARN_RL("%s: partial checksum on a frame we cannot "
-                   "parse; passed on as is", afp->up.name);
-        }
-    }
-    p->room = p->len;
-    return true;
+    return afp_finish_packet(afp, p, f->status, f->vlan_tci, f->vlan_tpid,
+                             afp->vnet ? &vh : NULL);
 }
 
 /* TPACKET_V2: one slot per frame; the kernel wakes the reader per frame. */
@@ -501,7 +650,7 @@ afp_recv_v2(struct port_afpacket *afp, struct packet_batch *batch)
             .sll = (const void *) ((uint8_t *) h + TPACKET_ALIGN(sizeof *h)),
         };
         struct packet *p = &afp->lent[n];
-        if (afp_frame_to_packet(afp, &f, p)) {
+        if (afp_frame_to_packet(afp, &f, p, n)) {
             batch->pkts[n++] = p;
             bytes += p->len;
         }
@@ -538,7 +687,7 @@ port_afpacket_recv(struct port *port, struct packet_batch *batch)
             afp->cur_frame = (uint8_t *) b + b->hdr.bh1.offset_to_first_pkt;
             if (!afp->frames_left) {
                 afp->release_count++;
-                afp->cur_block = (afp->cur_block + 1) % AFP_BLOCK_NR;
+                afp->cur_block = (afp->cur_block + 1) % afp->block_nr;
                 continue;
             }
         }
@@ -546,7 +695,7 @@ port_afpacket_recv(struct port *port, struct packet_batch *batch)
         afp->cur_frame += h->tp_next_offset;    /* Read before lending h. */
         if (--afp->frames_left == 0) {
             afp->release_count++;
-            afp->cur_block = (afp->cur_block + 1) % AFP_BLOCK_NR;
+            afp->cur_block = (afp->cur_block + 1) % afp->block_nr;
         }
         struct afp_rx_frame f = {
             .hdr = (uint8_t *) h, .status = h->tp_status, .len = h->tp_len,
@@ -556,7 +705,7 @@ port_afpacket_recv(struct port *port, struct packet_batch *batch)
             .sll = (const void *) ((uint8_t *) h + TPACKET_ALIGN(sizeof *h)),
         };
         struct packet *p = &afp->lent[n];
-        if (afp_frame_to_packet(afp, &f, p)) {
+        if (afp_frame_to_packet(afp, &f, p, n)) {
             batch->pkts[n++] = p;
             bytes += p->len;
         }
@@ -574,6 +723,24 @@ port_afpacket_recv_done(struct port *port, struct packet_batch *batch)
 {
     (void) batch;
     port_afpacket_release_blocks(port_afpacket_cast(port));
+}
+
+/* The vnet header that sends `p` as it is: partial checksum and GSO
+ * state for the kernel to finish (all zero for a complete frame). */
+static void
+afp_packet_to_vnet(const struct packet *p, struct virtio_net_hdr *vh)
+{
+    memset(vh, 0, sizeof *vh);
+    if (p->ol_flags & PACKET_OL_CSUM) {
+        vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+        vh->csum_start = htole16(p->csum_start);
+        vh->csum_offset = htole16(p->csum_offset);
+    }
+    if (p->ol_flags & PACKET_OL_GSO) {
+        vh->gso_type = p->gso_type;
+        vh->gso_size = htole16(p->gso_size);
+        vh->hdr_len = htole16((uint16_t) packet_ol_header_len(p));
+    }
 }
 
 static struct tpacket3_hdr *
@@ -602,9 +769,10 @@ afp_send_ring(struct port *port, struct packet *const *pkts, unsigned int n)
     uint64_t bytes = 0, deadline = 0;
     bool queued = false;
 
+    uint32_t vlen = afp->vnet ? AFP_VNET_LEN : 0;
     while (i < n) {
         uint32_t len = pkts[i]->len;
-        if (UNLIKELY(len > AFP_TX_DATA_MAX)) {
+        if (UNLIKELY(len + vlen > AFP_TX_DATA_MAX)) {
             /* Jumbo: through send(), after what is queued (keeps order). */
             if (queued) {
                 afp_tx_kick(afp);
@@ -634,9 +802,15 @@ afp_send_ring(struct port *port, struct packet *const *pkts, unsigned int n)
             }
             continue;
         }
-        memcpy((uint8_t *) h + AFP_TX_DATA_OFS, pkts[i]->data, len);
-        h->tp_len = len;
-        h->tp_snaplen = len;
+        uint8_t *slot = (uint8_t *) h + AFP_TX_DATA_OFS;
+        if (vlen) {
+            struct virtio_net_hdr vh;
+            afp_packet_to_vnet(pkts[i], &vh);
+            memcpy(slot, &vh, vlen);
+        }
+        memcpy(slot + vlen, pkts[i]->data, len);
+        h->tp_len = vlen + len;
+        h->tp_snaplen = vlen + len;
         h->tp_next_offset = 0;
         __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
         afp->tx_head = (afp->tx_head + 1) % AFP_TX_FRAME_NR;
@@ -676,13 +850,24 @@ afp_send_mmsg(struct port *port, struct packet *const *pkts, unsigned int n)
     struct port_afpacket *afp = port_afpacket_cast(port);
     struct mmsghdr msgs[PACKET_BATCH_MAX];
     struct iovec iov[PACKET_BATCH_MAX];
+    /* With the vnet header each message is {header, frame}. */
+    struct virtio_net_hdr vh[PACKET_BATCH_MAX];
+    struct iovec vh_iov[PACKET_BATCH_MAX][2];
 
     memset(msgs, 0, n * sizeof msgs[0]);
     for (unsigned int i = 0; i < n; i++) {
         iov[i].iov_base = pkts[i]->data;
         iov[i].iov_len = pkts[i]->len;
-        msgs[i].msg_hdr.msg_iov = &iov[i];
-        msgs[i].msg_hdr.msg_iovlen = 1;
+        if (afp->vnet) {
+            afp_packet_to_vnet(pkts[i], &vh[i]);
+            vh_iov[i][0] = (struct iovec) { &vh[i], AFP_VNET_LEN };
+            vh_iov[i][1] = iov[i];
+            msgs[i].msg_hdr.msg_iov = vh_iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 2;
+        } else {
+            msgs[i].msg_hdr.msg_iov = &iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+        }
     }
 
     unsigned int done = 0, sent = 0, errors = 0;

@@ -54,6 +54,7 @@ struct port {
     struct port_stats stats;    /* Updated with port_stat_add(). */
     bool last_up;               /* Link state last reported by
                                  * port_poll_link_change(). */
+    uint32_t offloads;          /* PORT_OL_*, set by open() (default 0). */
 };
 
 /* Initializes the base (copies name). */

@@ -1,5 +1,9 @@
 /* port — dispatch from the client API to the providers, spec parsing, and
- * the Linux-device helpers the afpacket and tap providers share. */
+ * the Linux-device helpers the afpacket and tap providers share.
+ *
+ * port_send() to a port without PORT_OL_VNET first makes frames with
+ * offload state complete (send_resolved()), so providers other than
+ * afpacket-with-vnet-header never see a partial checksum or a super-frame. */
 #include "dp/port-provider.h"
 
 #include <errno.h>
@@ -11,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include "pkt/packet-offload.h"
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -150,6 +155,65 @@ port_recv_done(struct port *port, struct packet_batch *batch)
     batch->n = 0;
 }
 
+/* Sends what is in out[0..*n-1] and empties it; returns how many went. */
+static unsigned int
+send_flush(struct port *port, struct packet **out, unsigned int *n)
+{
+    int sent = *n ? port->class->send(port, out, *n) : 0;
+    *n = 0;
+    return sent > 0 ? (unsigned int) sent : 0;
+}
+
+/* port_send() for a port that takes only complete frames: a partial
+ * checksum is completed in place (the frame means the same; the caller's
+ * other outputs of it stay correct), a super-frame is cut into segments
+ * sent in its place, in order.  Returns the number of pkts[] sent (a
+ * super-frame counts if all its segments went). */
+static int
+send_resolved(struct port *port, struct packet *const *pkts, unsigned int n)
+{
+    struct packet *out[PACKET_BATCH_MAX];
+    unsigned int n_out = 0, sent = 0;
+    for (unsigned int i = 0; i < n; i++) {
+        struct packet *p = pkts[i];
+        bool partial = p->ol_flags & PACKET_OL_CSUM;
+        int r = p->ol_flags ? packet_ol_finish(p) : 0;
+        if (r < 0) {
+            port_stat_add(&port->stats.tx_errors, 1);
+            continue;
+        } else if (r == 0) {
+            if (partial) {
+                port_stat_add(&port->stats.tx_csum_sw, 1);
+            }
+            out[n_out++] = p;
+            if (n_out == PACKET_BATCH_MAX) {
+                sent += send_flush(port, out, &n_out);
+            }
+            continue;
+        }
+        /* A super-frame: what is queued goes first (order). */
+        sent += send_flush(port, out, &n_out);
+        struct packet **segs = xmalloc(PACKET_OL_MAX_SEGS * sizeof *segs);
+        unsigned int n_segs, segs_sent = 0;
+        if (packet_ol_segment(p, segs, PACKET_OL_MAX_SEGS, &n_segs)) {
+            port_stat_add(&port->stats.tx_errors, 1);
+        } else {
+            port_stat_add(&port->stats.tx_gso_sw, 1);
+            for (unsigned int j = 0; j < n_segs; j += PACKET_BATCH_MAX) {
+                unsigned int k = MIN(n_segs - j, (unsigned int) PACKET_BATCH_MAX);
+                int r2 = port->class->send(port, &segs[j], k);
+                segs_sent += r2 > 0 ? (unsigned int) r2 : 0;
+            }
+            sent += segs_sent == n_segs;
+        }
+        for (unsigned int j = 0; j < n_segs; j++) {
+            packet_destroy(segs[j]);
+        }
+        free(segs);
+    }
+    return (int) (sent + send_flush(port, out, &n_out));
+}
+
 int
 port_send(struct port *port, struct packet *const *pkts, unsigned int n)
 {
@@ -157,7 +221,20 @@ port_send(struct port *port, struct packet *const *pkts, unsigned int n)
         return 0;
     }
     BUG_ON(n > PACKET_BATCH_MAX);
+    if (!(port->offloads & PORT_OL_VNET)) {
+        for (unsigned int i = 0; i < n; i++) {
+            if (UNLIKELY(pkts[i]->ol_flags)) {
+                return send_resolved(port, pkts, n);
+            }
+        }
+    }
     return port->class->send(port, pkts, n);
+}
+
+uint32_t
+port_offloads(const struct port *port)
+{
+    return port->offloads;
 }
 
 int

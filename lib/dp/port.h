@@ -132,6 +132,11 @@ int port_poll_link_change(struct port *, bool *up);
  * dropped because the queue stayed full; tx_errors frames the device
  * refused.  rx_csum_completed counts received frames whose TCP/UDP checksum
  * was only partial (veth with tx offload on) and was completed in software.
+ * Offloads (see port_offloads()): rx_offloaded counts frames received with
+ * their offload state kept (partial checksum or GSO super-frame);
+ * tx_csum_sw frames whose partial checksum port_send() completed in
+ * software, tx_gso_sw super-frames it cut into segments (each segment then
+ * counts in tx_packets); a frame it cannot resolve counts in tx_errors.
  * Counters never go backwards while the port is open. */
 struct port_stats {
     uint64_t rx_packets, tx_packets;
@@ -140,8 +145,18 @@ struct port_stats {
     uint64_t rx_errors, tx_errors;
     uint64_t rx_frame_err, rx_over_err, rx_crc_err, collisions;
     uint64_t rx_csum_completed;
+    uint64_t rx_offloaded, tx_csum_sw, tx_gso_sw;
 };
 void port_get_stats(const struct port *, struct port_stats *);
+
+/* Offload metadata (pkt/packet-offload.h).  PORT_OL_VNET: the port may
+ * receive frames with a partial checksum or GSO super-frames (ol_* fields
+ * of struct packet) and sends such frames as they are (the kernel finishes
+ * them: afpacket with PACKET_VNET_HDR).  A port without it never receives
+ * them, and port_send() makes every frame complete before handing it over
+ * (checksum completed in place; super-frame segmented in software). */
+#define PORT_OL_VNET 0x1u
+uint32_t port_offloads(const struct port *);
 
 /* Features in OpenFlow 1.0's ofp_port_features bit layout (so ofproto can
  * copy them to the wire as they are). */

@@ -35,6 +35,24 @@ counter_line(const struct counter *c, void *out_)
     }
 }
 
+/* One line per port: whether partial checksums and GSO super-frames pass
+ * through the port (vnet header) or are finished in software before it. */
+static void
+format_offloads(const struct port *port, struct buf *out)
+{
+    struct port_stats s;
+    port_get_stats(port, &s);
+    if (port_offloads(port) & PORT_OL_VNET) {
+        buf_printf(out, "      offloads: vnet header (checksum, GSO passed "
+                   "through); rx with offload state %" PRIu64 "\n",
+                   s.rx_offloaded);
+    } else {
+        buf_printf(out, "      offloads: none (completed in software: %" PRIu64
+                   " checksums, %" PRIu64 " super-frames segmented)\n",
+                   s.tx_csum_sw, s.tx_gso_sw);
+    }
+}
+
 void
 ofproto_show(struct ofproto *p, struct buf *out)
 {
@@ -58,6 +76,7 @@ ofproto_show(struct ofproto *p, struct buf *out)
                    dp_port_is_up(p->dp, d.port_no) ? "up" : "down", mac,
                    d.config & OFPPC_PORT_DOWN ? ", PORT_DOWN" : "",
                    d.config & OFPPC_NO_FLOOD ? ", NO_FLOOD" : "");
+        format_offloads(ports[i]->port, out);
     }
     free(ports);
     buf_printf(out, "controllers:%s\n", list_is_empty(&p->controllers) ? " none" : "");
@@ -108,6 +127,9 @@ ofproto_show_json(struct ofproto *p)
             "port_no", d.port_no, "name", port_name(v[i]->port),
             "type", port_type(v[i]->port), "link_up", dp_port_is_up(p->dp, d.port_no),
             "hw_addr", mac, "config", (int) d.config));
+        json_t *po = json_array_get(ports, json_array_size(ports) - 1);
+        json_object_set_new(po, "offloads", json_string(
+            port_offloads(v[i]->port) & PORT_OL_VNET ? "vnet" : "none"));
     }
     free(v);
     json_object_set_new(o, "ports", ports);
