@@ -25,15 +25,38 @@
  *
  * The kernel strips a received 802.1Q/802.1ad tag into tp_vlan_tci (status
  * TP_STATUS_VLAN_VALID); we put it back into the frame, so the datapath
- * sees the tag that was on the wire.  A frame with TP_STATUS_CSUMNOTREADY
- * carries only a partial TCP/UDP checksum (a veth whose peer has tx
- * checksum offload on): we complete the checksum in software and count it
- * (rx_csum_completed).  GSO super-frames (peer with TSO/GSO on and GRO on
- * our side) larger than a slot or block are truncated by the kernel:
- * counted as rx_errors and dropped — labs must turn GSO/TSO off
- * (tests/lib/common.sh veth_add does).  Our own transmissions are not
+ * sees the tag that was on the wire.  Our own transmissions are not
  * looped back (PACKET_IGNORE_OUTGOING, and sll_pkttype == PACKET_OUTGOING
  * as a guard).
+ *
+ * Offloads (interfaces keep their defaults: tx checksum, TSO/GSO, GRO on).
+ * The socket has PACKET_VNET_HDR: the kernel puts a struct virtio_net_hdr
+ * before each frame in the RX ring and reads one before each frame we
+ * send.  A received frame keeps its offload state (partial checksum:
+ * csum_start/csum_offset; GSO super-frame of up to 64 KB: gso_type/size)
+ * in the packet's ol_* fields (pkt/packet-offload.h), counted in
+ * rx_offloaded, and goes out of an afpacket port with the same header, so
+ * the kernel checksums and segments it on transmission (or hands the
+ * super-frame whole to the next veth): one frame per 64 KB instead of ~45.
+ * Set-field actions keep partial checksums consistent (packet-edit.c).
+ * Frames for ports without the header (TAP, dummy) are finished in
+ * software by port_send(), frames for the controller by the datapath's
+ * upcall (checksum completed, super-frame cut into segments).
+ *   V2: a super-frame does not fit a 2 KiB slot; with PACKET_COPY_THRESH
+ *   the kernel writes the truncated frame with TP_STATUS_COPY into the
+ *   slot and also queues the whole frame on the socket (the same skb, no
+ *   copy), which we read with recvmsg() into a per-batch-position 65 KiB
+ *   buffer when we meet that slot (the queue holds exactly the COPY
+ *   frames, in ring order).  If the socket queue is full (AFP_RCVBUF) the
+ *   frame is truncated: rx_errors, dropped.
+ *   V3: blocks grow to 128 KiB (32 of them, the same 4 MiB), so a
+ *   super-frame fits a block.
+ * Without PACKET_VNET_HDR (refused by the kernel, or
+ * PLURAL_AFPACKET_VNET=off for measuring) a frame with
+ * TP_STATUS_CSUMNOTREADY has its checksum completed in software
+ * (rx_csum_completed) and super-frames longer than a slot or block are
+ * truncated by the kernel (rx_errors, dropped): offloads must then be
+ * turned off on the peers.
  *
  * TX: sendmmsg() of the whole batch on the same socket (bound to the
  * interface index), with PACKET_QDISC_BYPASS.  When the socket buffer is

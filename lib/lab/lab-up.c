@@ -308,7 +308,12 @@ up_links(struct up *u)
             if ((error = lab_nl_open(ns, &nl))) {
                 break;
             }
-            error = lab_nl_offloads_off(ns, ifname);
+            /* Open vSwitch's userspace datapath stalls TCP on partial
+             * checksums and super-frames; plural-switchd and the kernel
+             * take the defaults (docs/switchd.md, "Offloads"). */
+            if (n0->kind == LAB_NODE_OVS || n1->kind == LAB_NODE_OVS) {
+                error = lab_nl_offloads_off(ns, ifname);
+            }
             if (!error && link->mtu) {
                 error = lab_nl_link_set_mtu(nl, ifname, link->mtu);
             }

@@ -2,8 +2,9 @@
  *
  * lab_up() creates, in order: the run directory and its state file
  * (state.h), one namespace per node (NAME-NODE; vm nodes have none), the
- * cgroups of containers, the links (veth pairs with offloads off, or taps
- * in the peer's namespace for vm endpoints), VLANs, addresses, routes,
+ * cgroups of containers, the links (veth pairs, offloads off only on links
+ * to Open vSwitch; or taps in the peer's namespace for vm endpoints),
+ * VLANs, addresses, routes,
  * ip_forward on routers, then the daemons: controllers, switches
  * (plural-switchd, Open vSwitch), and the guests.  Every object is recorded
  * before it is made, so lab_down() removes everything even after a crash

@@ -19,6 +19,7 @@ netns_add "$B"
 for ns in "$A" "$B"; do
     ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.all.disable_ipv6=1 || true
 done
+VETH_OFFLOADS=off   # plural bench's own packet code on both ends, no switch.
 veth_add "$A" "${P}a" "$B" "${P}b"
 # veth has a NAPI ring (which fills and stops the sender) only with GRO or XDP.
 ip netns exec "$B" ethtool -K "${P}b" gro on >/dev/null 2>&1 || true

@@ -15,6 +15,7 @@ require_cmd ip
 A=${P}na B=${P}nb
 netns_add "$A"
 netns_add "$B"
+VETH_OFFLOADS=off   # plural bench's own packet code on both ends, no switch.
 veth_add "$A" "${P}a" "$B" "${P}b"
 ip -n "$A" link set "${P}a" mtu 9000
 ip -n "$B" link set "${P}b" mtu 9000

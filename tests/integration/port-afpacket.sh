@@ -5,7 +5,9 @@
 #  - frames sent through the port arrive intact at the peer;
 #  - peer link down/up and admin down/up are reported;
 #  - with tx checksum offload on at the peer, UDP/TCP from the peer's stack
-#    arrive with a completed, valid checksum.
+#    arrive with their partial checksum and its offsets (vnet header), which
+#    complete to a valid checksum; with PLURAL_AFPACKET_VNET=off the port
+#    completes them itself.
 # The peer is a plain AF_PACKET socket (test-port-io), not our port code.
 . "$(dirname "$0")/../lib/common.sh"
 require_root
@@ -39,8 +41,11 @@ ip -n "${P}b" neigh replace 10.77.0.1 lladdr "$mac" dev "${P}y" nud permanent
 # The kernel of namespace a would answer; keep it quiet so only the port sees.
 ip netns exec "${P}a" sh -c "echo 1 > /proc/sys/net/ipv4/icmp_echo_ignore_all"
 for rx in v3 v2; do
-    PLURAL_AFPACKET_RX=$rx "$IO" csum "afpacket:${P}x" "${P}a" "${P}b" 10.77.0.1 ||
-        fail "checksum completion ($rx)"
+    for vnet in on off; do
+        PLURAL_AFPACKET_RX=$rx PLURAL_AFPACKET_VNET=$vnet \
+            "$IO" csum "afpacket:${P}x" "${P}a" "${P}b" 10.77.0.1 ||
+            fail "partial checksums ($rx, vnet header $vnet)"
+    done
 done
 
 # Errors a caller sees.

@@ -89,6 +89,7 @@ dump_flows() {
 
 topo_tagged() {
     require_cmd ovs-vswitchd ovsdb-server ovs-vsctl ovsdb-tool
+    VETH_OFFLOADS=off       # Open vSwitch's userspace tagging bridges in X.
     A=$P-a; B=$P-b; S=$P-s; X=$P-x
     netns_add "$A"; netns_add "$B"; netns_add "$S"; netns_add "$X"
     veth_add "$X" "$P-ta" "$S" "$P-sa"

@@ -26,6 +26,11 @@
 # under the test, by the pid they had at start, checked against their
 # command line (which names $T) so that a reused pid is never hit.
 CONTROLLER=$PLURAL_BUILD/src/controller/plural-controller
+# Open vSwitch's userspace datapath needs offloads off on its veths;
+# plural-switchd takes them as they are (veth_add, tests/lib/common.sh).
+if [ "${CTL_DATAPLANE:-ovs}" = ovs ]; then
+    VETH_OFFLOADS=off
+fi
 
 require_controller() {
     [ -x "$CONTROLLER" ] || skip "plural-controller not built at $CONTROLLER"

@@ -1,13 +1,13 @@
 #!/bin/bash
 # switch-netns — two hosts in network namespaces joined through plural-switchd
-# (afpacket ports on veths, offloads off), controlled by ovs-testcontroller
+# (afpacket ports on veths, default offloads), controlled by ovs-testcontroller
 # (an L2 learning controller): ping works and a 5 s iperf3 TCP run moves data.
 # The switch and the controller run in their own namespace, so the
 # controller's port cannot collide with another run's.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/switch-common.sh"
 require_root
-require_cmd ovs-testcontroller iperf3 ethtool ping
+require_cmd ovs-testcontroller iperf3 ping
 require_switchd
 
 NS=$P-sw H1=$P-h1 H2=$P-h2

@@ -67,15 +67,20 @@ netns_add() {
 }
 
 # veth_add NS1 IF1 NS2 IF2: a veth pair between two namespaces, both up,
-# with checksum/segmentation offloads off (userspace switches see real frames;
-# see docs/testing.md).
+# with the kernel's default offloads (checksum, TSO/GSO on): plural-switchd
+# handles them (docs/switchd.md, "Offloads").  With VETH_OFFLOADS=off set
+# by the test, checksum/segmentation offloads are turned off, for peers that
+# need real wire frames: Open vSwitch's userspace datapath (TCP stalls
+# otherwise, see docs/testing.md) and plural bench's own packet code.
 veth_add() {
     ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" ||
         fail "cannot create veth $2-$4"
     for side in "$1 $2" "$3 $4"; do
         set -- $side
         ip -n "$1" link set "$2" up
-        ip netns exec "$1" ethtool -K "$2" tx off rx off gso off tso off gro off >/dev/null 2>&1 || true
+        if [ "${VETH_OFFLOADS:-on}" = off ]; then
+            ip netns exec "$1" ethtool -K "$2" tx off rx off gso off tso off gro off >/dev/null 2>&1 || true
+        fi
     done
 }
 
