@@ -66,7 +66,10 @@
  * cost the same within ~3% (1.35 M frames per CPU-second for sendmmsg,
  * 1.30 M for the ring: bench/port-rate), so the simpler path is the
  * default.  With the ring, frames the device refuses stay queued in the
- * ring and go with the next kick.
+ * ring and go with the next kick.  Frames longer than a ring slot (jumbo,
+ * GSO super-frames) go through sendmmsg() on a second, plain packet socket:
+ * a socket with a TX ring ignores the data given to send() and only
+ * flushes its ring (before, such frames were silently lost).
  *
  * Thread-safety: see port.h (one owning thread). */
 #include "dp/port-provider.h"
@@ -176,6 +179,10 @@ afp_want_tx_ring(void)
 struct port_afpacket {
     struct port up;
     int fd;
+    /* sendmmsg() socket: fd, or with a TX ring (whose socket sends only
+     * ring slots: the kernel ignores data passed to send()) a second
+     * socket for frames longer than a slot (jumbo, GSO); -1 if none. */
+    int send_fd;
     int ifindex;
     int link_fd;                        /* rtnetlink link monitor, or -1. */
     int ioctl_fd;                       /* For port_linux_*() (our netns). */
@@ -223,6 +230,30 @@ static int
 setsockopt_int(int fd, int level, int name, int value)
 {
     return setsockopt(fd, level, name, &value, sizeof value) < 0 ? -errno : 0;
+}
+
+/* With a TX ring: a plain packet socket (receives nothing) for frames
+ * that do not fit a ring slot, with the same vnet header setting.
+ * Returns an fd, or -1 (then such frames are dropped: tx_errors). */
+static int
+afp_open_send_socket(const char *name, int ifindex, bool vnet)
+{
+    int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = ifindex };
+    if (fd < 0 || (vnet && setsockopt_int(fd, SOL_PACKET, PACKET_VNET_HDR, 1))
+        || bind(fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
+        LOG_WARN("%s: no socket for frames longer than a TX ring slot (%s); "
+                 "they will be dropped", name, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        return -1;
+    }
+    setsockopt_int(fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1);
+    if (setsockopt_int(fd, SOL_SOCKET, SO_SNDBUFFORCE, AFP_SNDBUF)) {
+        setsockopt_int(fd, SOL_SOCKET, SO_SNDBUF, AFP_SNDBUF);
+    }
+    return fd;
 }
 
 static int
@@ -366,6 +397,7 @@ port_afpacket_open(const char *name, struct port **portp)
     struct port_afpacket *afp = xzalloc(sizeof *afp);
     port_init(&afp->up, &port_afpacket_class, name);
     afp->fd = fd;
+    afp->send_fd = tx_ring ? afp_open_send_socket(name, ifindex, vnet) : fd;
     afp->ioctl_fd = ioctl_fd;
     afp->ifindex = ifindex;
     afp->ring = ring;
@@ -419,6 +451,9 @@ port_afpacket_close(struct port *port)
 {
     struct port_afpacket *afp = port_afpacket_cast(port);
     munmap(afp->ring, afp->ring_size);
+    if (afp->send_fd >= 0 && afp->send_fd != afp->fd) {
+        close(afp->send_fd);
+    }
     close(afp->fd);
     close(afp->ioctl_fd);
     if (afp->link_fd >= 0) {
@@ -796,7 +831,8 @@ afp_send_ring(struct port *port, struct packet *const *pkts, unsigned int n)
     while (i < n) {
         uint32_t len = pkts[i]->len;
         if (UNLIKELY(len + vlen > AFP_TX_DATA_MAX)) {
-            /* Jumbo: through send(), after what is queued (keeps order). */
+            /* Jumbo or GSO: through the send socket, after what is queued
+             * (keeps order). */
             if (queued) {
                 afp_tx_kick(afp);
                 queued = false;
@@ -896,7 +932,8 @@ afp_send_mmsg(struct port *port, struct packet *const *pkts, unsigned int n)
     unsigned int done = 0, sent = 0, errors = 0;
     uint64_t bytes = 0, deadline = 0;
     while (done < n) {
-        int r = sendmmsg(afp->fd, &msgs[done], n - done, MSG_DONTWAIT);
+        int r = afp->send_fd < 0 ? (errno = ENOTCONN, -1)
+                : sendmmsg(afp->send_fd, &msgs[done], n - done, MSG_DONTWAIT);
         if (r > 0) {
             for (int i = 0; i < r; i++) {
                 bytes += iov[done + i].iov_len;
@@ -916,7 +953,7 @@ afp_send_mmsg(struct port *port, struct packet *const *pkts, unsigned int n)
             } else if (now >= deadline) {
                 break;
             }
-            struct pollfd pfd = { .fd = afp->fd, .events = POLLOUT };
+            struct pollfd pfd = { .fd = afp->send_fd, .events = POLLOUT };
             if (error == EAGAIN) {
                 poll(&pfd, 1, 1);
             }
