@@ -2,9 +2,12 @@
  *
  * Layout: registered fds live in an array indexed by fd (like ae.c), so a
  * ready event finds its handler in O(1) and a handler removed during the
- * current iteration is simply seen as absent.  Timers are a plain list
- * scanned linearly: a daemon has a handful of them, and a scan is easier to
- * read than a heap.  The wake eventfd is an ordinary registered fd. */
+ * current iteration is simply seen as absent.  Timers sit in a min-heap by
+ * deadline (util/heap.h) and in a hash map by id (for cancelling): a
+ * daemon may have tens of thousands of them (plural-slicer: a reconnect
+ * or probe timer per slice per switch), so finding the next one, running
+ * the due ones and cancelling one are O(log n), never a scan.  The wake
+ * eventfd is an ordinary registered fd. */
 #include "net/event-loop.h"
 
 #include <errno.h>
@@ -16,7 +19,9 @@
 #include <unistd.h>
 
 #include "util/clock.h"
-#include "util/list.h"
+#include "util/hash.h"
+#include "util/heap.h"
+#include "util/hmap.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -31,12 +36,15 @@ struct loop_fd {
 };
 
 struct loop_timer {
-    struct list node;
+    struct heap_node heap_node;     /* In loop->timers while armed. */
+    struct hmap_node id_node;       /* In loop->timer_ids while cancellable. */
     uint64_t id;
     uint64_t deadline_ms;
     loop_timer_cb *cb;
     void *aux;
     uint64_t armed_in_pass;     /* Not run in the timer pass that armed it. */
+    bool held;                  /* Set aside during a pass (armed in it). */
+    bool cancelled;             /* Cancelled while held: freed after. */
 };
 
 struct loop {
@@ -44,7 +52,10 @@ struct loop {
     int wake_fd;
     struct loop_fd *fds;
     size_t n_fds;                   /* Slots in fds[]. */
-    struct list timers;
+    struct heap timers;             /* By deadline_ms. */
+    struct hmap timer_ids;          /* By id. */
+    struct loop_timer **held;       /* run_timers() scratch. */
+    size_t n_held, allocated_held;
     uint64_t next_timer_id;
     uint64_t timer_pass;            /* Count of run_timers() passes. */
     atomic_bool stop;
@@ -83,7 +94,8 @@ loop_create(void)
         /* Only fails when the process is out of fds or memory. */
         util_abort("event loop: epoll_create1/eventfd: %s", strerror(errno));
     }
-    list_init(&loop->timers);
+    heap_init(&loop->timers);
+    hmap_init(&loop->timer_ids);
     loop->next_timer_id = 1;
     if (loop_add_fd(loop, loop->wake_fd, LOOP_READ, wake_fd_cb, NULL)) {
         util_abort("event loop: cannot register eventfd");
@@ -97,10 +109,14 @@ loop_destroy(struct loop *loop)
     if (!loop) {
         return;
     }
-    struct loop_timer *t, *next;
-    LIST_FOR_EACH_SAFE (t, next, node, &loop->timers) {
+    struct loop_timer *t;
+    HMAP_FOR_EACH (t, id_node, &loop->timer_ids) {
+        hmap_remove(&loop->timer_ids, &t->id_node);
         free(t);
     }
+    hmap_destroy(&loop->timer_ids);
+    heap_destroy(&loop->timers);
+    free(loop->held);
     close(loop->wake_fd);
     close(loop->epfd);
     free(loop->fds);
@@ -179,7 +195,9 @@ loop_add_timer(struct loop *loop, uint64_t delay_ms, loop_timer_cb *cb,
     t->cb = cb;
     t->aux = aux;
     t->armed_in_pass = loop->timer_pass;
-    list_push_back(&loop->timers, &t->node);
+    heap_node_init(&t->heap_node);
+    heap_insert(&loop->timers, &t->heap_node, t->deadline_ms);
+    hmap_insert(&loop->timer_ids, &t->id_node, hash_words64(&t->id, 1, 0));
     return t->id;
 }
 
@@ -187,7 +205,7 @@ static struct loop_timer *
 find_timer(const struct loop *loop, uint64_t id)
 {
     struct loop_timer *t;
-    LIST_FOR_EACH (t, node, &loop->timers) {
+    HMAP_FOR_EACH_WITH_HASH (t, id_node, hash_words64(&id, 1, 0), &loop->timer_ids) {
         if (t->id == id) {
             return t;
         }
@@ -199,61 +217,82 @@ bool
 loop_cancel_timer(struct loop *loop, uint64_t id)
 {
     struct loop_timer *t = id ? find_timer(loop, id) : NULL;
-    if (t) {
-        list_remove(&t->node);
+    if (!t) {
+        return false;
+    }
+    hmap_remove(&loop->timer_ids, &t->id_node);
+    if (t->held) {
+        t->cancelled = true;    /* run_timers() frees it. */
+    } else {
+        heap_remove(&loop->timers, &t->heap_node);
         free(t);
     }
-    return t != NULL;
+    return true;
 }
 
 int64_t
 loop_next_timer_ms(const struct loop *loop)
 {
-    if (list_is_empty(&loop->timers)) {
+    const struct heap_node *min = heap_min(&loop->timers);
+    if (!min) {
         return -1;
     }
-    uint64_t earliest = UINT64_MAX;
-    struct loop_timer *t;
-    LIST_FOR_EACH (t, node, &loop->timers) {
-        earliest = MIN(earliest, t->deadline_ms);
-    }
+    uint64_t earliest = min->key;
     uint64_t now = clock_now_ms();
     return earliest <= now ? 0 : (int64_t) MIN(earliest - now, INT32_MAX);
 }
 
-/* Runs every timer due now.  A timer added or re-armed by a callback
- * during this pass waits for the next pass, so a callback that re-arms
- * itself with delay 0 cannot keep the loop here forever. */
+/* Runs every timer due now, earliest first.  A timer added or re-armed by
+ * a callback during this pass waits for the next pass (it is set aside
+ * while the pass goes on), so a callback that re-arms itself with delay 0
+ * cannot keep the loop here forever. */
 static int
 run_timers(struct loop *loop)
 {
     uint64_t pass = ++loop->timer_pass;
     int n_run = 0;
     for (;;) {
-        uint64_t now = clock_now_ms();
-        struct loop_timer *due = NULL, *t;
-        LIST_FOR_EACH (t, node, &loop->timers) {
-            if (t->armed_in_pass != pass && t->deadline_ms <= now
-                && (!due || t->deadline_ms < due->deadline_ms)) {
-                due = t;
+        struct heap_node *min = heap_min(&loop->timers);
+        if (!min || min->key > clock_now_ms()) {
+            break;
+        }
+        struct loop_timer *due = CONTAINER_OF(min, struct loop_timer, heap_node);
+        heap_remove(&loop->timers, &due->heap_node);
+        if (due->armed_in_pass == pass) {
+            if (loop->n_held == loop->allocated_held) {
+                loop->allocated_held = loop->allocated_held ? 2 * loop->allocated_held : 16;
+                loop->held = xrealloc(loop->held, loop->allocated_held * sizeof *loop->held);
             }
+            due->held = true;
+            loop->held[loop->n_held++] = due;
+            continue;
         }
-        if (!due) {
-            return n_run;
-        }
-        /* Off the list while it runs: a callback cancelling its own timer
-         * finds nothing to cancel, and the timer cannot be freed twice. */
-        list_remove(&due->node);
+        /* Out of the id map while it runs: a callback cancelling its own
+         * timer finds nothing to cancel, and the timer cannot be freed
+         * twice. */
+        hmap_remove(&loop->timer_ids, &due->id_node);
         int64_t again = due->cb(loop, due->id, due->aux);
         n_run++;
         if (again >= 0) {
             due->deadline_ms = clock_now_ms() + (uint64_t) again;
             due->armed_in_pass = pass;
-            list_push_back(&loop->timers, &due->node);
+            heap_insert(&loop->timers, &due->heap_node, due->deadline_ms);
+            hmap_insert(&loop->timer_ids, &due->id_node, hash_words64(&due->id, 1, 0));
         } else {
             free(due);
         }
     }
+    for (size_t i = 0; i < loop->n_held; i++) {
+        struct loop_timer *t = loop->held[i];
+        t->held = false;
+        if (t->cancelled) {
+            free(t);
+        } else {
+            heap_insert(&loop->timers, &t->heap_node, t->deadline_ms);
+        }
+    }
+    loop->n_held = 0;
+    return n_run;
 }
 
 int

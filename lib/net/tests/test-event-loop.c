@@ -196,12 +196,70 @@ test_wake_and_stop_from_thread(void **state)
     loop_destroy(NULL);
 }
 
+/* Many timers (a slicer has one per slice per switch): they fire in
+ * deadline order, cancelling works on any of them, and a timer armed with
+ * delay 0 from a callback (then cancelled in the same pass) never runs. */
+struct order_log {
+    uint64_t last_deadline;
+    int fired;
+    bool in_order;
+    uint64_t zero_id;           /* Armed (delay 0) and cancelled by a callback. */
+};
+
+static int64_t
+order_cb(struct loop *loop, uint64_t id, void *aux)
+{
+    (void) id;
+    struct order_log *log = aux;
+    uint64_t now = clock_now_ms();
+    if (now < log->last_deadline) {
+        log->in_order = false;
+    }
+    log->last_deadline = now;
+    log->fired++;
+    if (log->fired == 1) {
+        log->zero_id = loop_add_timer(loop, 0, order_cb, log);
+        assert_true(loop_cancel_timer(loop, log->zero_id));
+    }
+    return LOOP_TIMER_DONE;
+}
+
+static void
+test_many_timers(void **state)
+{
+    (void) state;
+    enum { N = 20000 };
+    clock_stop();
+    struct loop *loop = loop_create();
+    struct order_log log = { 0, 0, true, 0 };
+    static uint64_t ids[N];
+    for (int i = 0; i < N; i++) {
+        /* Deadlines 1..N ms in a scrambled order. */
+        ids[i] = loop_add_timer(loop, 1 + (uint64_t) ((i * 7919) % N), order_cb, &log);
+    }
+    for (int i = 0; i < N; i += 2) {
+        assert_true(loop_cancel_timer(loop, ids[i]));
+    }
+    assert_int_equal(loop_next_timer_ms(loop), 2);  /* (1 * 7919) % N + 1 */
+    for (int t = 0; t < N; t += 100) {
+        clock_warp_ms(100);
+        loop_run_once(loop, 0);
+    }
+    assert_int_equal(log.fired, N / 2);
+    assert_true(log.in_order);
+    assert_false(loop_cancel_timer(loop, log.zero_id));
+    assert_int_equal(loop_next_timer_ms(loop), -1);
+    loop_destroy(loop);
+    clock_resume();
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_timers_fire_on_warp),
         cmocka_unit_test(test_timer_rearm_and_cancel_from_callback),
+        cmocka_unit_test(test_many_timers),
         cmocka_unit_test(test_fd_readable_writable),
         cmocka_unit_test(test_wake_and_stop_from_thread),
     };
