@@ -6,6 +6,7 @@
  *   ctl-setup-rate --target tcp:127.0.0.1:PORT [--switches 16] [--macs 1000]
  *   (or --target ptcp:PORT:IP: wait for a controller started with --connect)
  *                  [--window 64] [--warmup-ms 1000] [--duration-ms 5000] [--json]
+ *                  [--start-delay-ms 0]
  *
  * Each switch: HELLO, answers FEATURES_REQUEST (n_buffers 256, 3 ports),
  * ECHO_REQUEST, BARRIER_REQUEST and GET_CONFIG_REQUEST; then it announces
@@ -15,6 +16,10 @@
  * after the warm-up, for `duration`; the latency of a setup is the time
  * from writing its PACKET_IN to reading its FLOW_MOD (window 1 gives the
  * unloaded latency).  Output: flows/s, median and p99 latency in µs.
+ * --start-delay-ms: wait that long after the handshake before the first
+ * PACKET_IN (for a proxy such as plural-slicer, which connects to its
+ * controllers only once the switch is up: earlier PACKET_INs have nobody
+ * to go to, and a window of lost PACKET_INs would never come back).
  *
  * Design: one thread, epoll, non-blocking sockets; messages are built into
  * one write buffer per switch per round (no allocation per message). */
@@ -41,6 +46,7 @@ struct emu {
     int fd;
     int id;
     bool up;                    /* FEATURES_REPLY sent. */
+    uint64_t up_ns;             /* When. */
     uint32_t announced;         /* MACs announced so far. */
     uint32_t seq;               /* Next buffer_id. */
     uint32_t outstanding;
@@ -134,6 +140,7 @@ struct cfg {
     int switches;
     uint32_t macs, window;
     uint64_t warmup_ns, duration_ns;
+    uint64_t start_delay_ns;
 };
 
 struct results {
@@ -175,6 +182,7 @@ handle_msg(struct emu *e, const uint8_t *m, size_t len, const struct cfg *cfg,
                 snprintf((char *) pp + 8, 16, "emu%d-%d", e->id, i + 1);
             }
             e->up = true;
+            e->up_ns = t;
         }
         break;
     }
@@ -216,7 +224,7 @@ handle_msg(struct emu *e, const uint8_t *m, size_t len, const struct cfg *cfg,
 static void
 fill(struct emu *e, const struct cfg *cfg, uint64_t t)
 {
-    if (!e->up) {
+    if (!e->up || t < e->up_ns + cfg->start_delay_ns) {
         return;
     }
     /* Announce the MACs first (broadcast: learning only). */
@@ -265,7 +273,7 @@ static void
 usage(void)
 {
     printf("usage: ctl-setup-rate --target tcp:IP:PORT|ptcp:PORT:IP [--switches N] [--macs M] [--window W]\n"
-           "                      [--warmup-ms MS] [--duration-ms MS] [--json]\n");
+           "                      [--warmup-ms MS] [--duration-ms MS] [--json] [--start-delay-ms MS]\n");
 }
 
 int
@@ -275,9 +283,9 @@ main(int argc, char *argv[])
         { "target", required_argument, NULL, 't' }, { "switches", required_argument, NULL, 's' },
         { "macs", required_argument, NULL, 'm' }, { "window", required_argument, NULL, 'w' },
         { "warmup-ms", required_argument, NULL, 'W' }, { "duration-ms", required_argument, NULL, 'd' },
-        { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+        { "json", no_argument, NULL, 'j' }, { "start-delay-ms", required_argument, NULL, 'D' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
     };
-    struct cfg cfg = { 16, 1000, 64, 1000000000ull, 5000000000ull };
+    struct cfg cfg = { 16, 1000, 64, 1000000000ull, 5000000000ull, 0 };
     const char *target = NULL;
     bool json = false;
     int c;
@@ -290,6 +298,7 @@ main(int argc, char *argv[])
         case 'W': cfg.warmup_ns = (uint64_t) atoll(optarg) * 1000000ull; break;
         case 'd': cfg.duration_ns = (uint64_t) atoll(optarg) * 1000000ull; break;
         case 'j': json = true; break;
+        case 'D': cfg.start_delay_ns = (uint64_t) atoll(optarg) * 1000000ull; break;
         case 'h': usage(); return 0;
         default: usage(); return 2;
         }

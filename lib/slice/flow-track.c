@@ -14,28 +14,34 @@ struct tracked_flow {
     bool wants_removed;
 };
 
+/* The hash of an already normalized match. */
 static uint32_t
-key_hash(const struct ofp_match_h *m, uint16_t priority)
+norm_hash(const struct ofp_match_h *norm, uint16_t priority)
 {
     struct ofp_match wire;
-    struct ofp_match_h norm = *m;
-    ofp_match_normalize(&norm);
-    ofp_match_encode(&norm, &wire);
+    ofp_match_encode(norm, &wire);
     return hash_bytes(&wire, sizeof wire, priority);
+}
+
+static struct tracked_flow *
+find_norm(const struct flow_track *ft, const struct ofp_match_h *norm,
+          uint16_t priority, uint32_t hash)
+{
+    struct tracked_flow *f;
+    HMAP_FOR_EACH_WITH_HASH (f, node, hash, &ft->flows) {
+        if (f->priority == priority && ofp_match_equal(&f->match, norm)) {
+            return f;
+        }
+    }
+    return NULL;
 }
 
 static struct tracked_flow *
 find(const struct flow_track *ft, const struct ofp_match_h *m, uint16_t priority)
 {
     struct ofp_match_h norm = *m;
-    struct tracked_flow *f;
     ofp_match_normalize(&norm);
-    HMAP_FOR_EACH_WITH_HASH (f, node, key_hash(m, priority), &ft->flows) {
-        if (f->priority == priority && ofp_match_equal(&f->match, &norm)) {
-            return f;
-        }
-    }
-    return NULL;
+    return find_norm(ft, &norm, priority, norm_hash(&norm, priority));
 }
 
 void
@@ -96,33 +102,34 @@ flow_track_would_add(const struct flow_track *ft, uint16_t command,
     }
 }
 
-void
+bool
 flow_track_apply(struct flow_track *ft, uint16_t command,
                  const struct ofp_match_h *m, uint16_t priority,
                  bool wants_removed)
 {
-    struct tracked_flow *f;
-
     if (command == OFPFC_MODIFY && covers_any(ft, m)) {
-        return;                 /* Modified existing flows only. */
+        return false;           /* Modified existing flows only. */
     }
     if (command != OFPFC_ADD && command != OFPFC_MODIFY
         && command != OFPFC_MODIFY_STRICT) {
-        return;
+        return false;
     }
-    f = find(ft, m, priority);
+    struct ofp_match_h norm = *m;
+    ofp_match_normalize(&norm);
+    uint32_t hash = norm_hash(&norm, priority);
+    struct tracked_flow *f = find_norm(ft, &norm, priority, hash);
     if (f) {
         if (command == OFPFC_ADD) {
             f->wants_removed = wants_removed;
         }
-        return;
+        return false;
     }
-    f = xzalloc(sizeof *f);
-    f->match = *m;
-    ofp_match_normalize(&f->match);
+    f = xmalloc(sizeof *f);
+    f->match = norm;
     f->priority = priority;
     f->wants_removed = wants_removed;
-    hmap_insert(&ft->flows, &f->node, key_hash(m, priority));
+    hmap_insert(&ft->flows, &f->node, hash);
+    return true;
 }
 
 bool

@@ -34,8 +34,9 @@ size_t flow_track_count(const struct flow_track *);
 
 bool flow_track_would_add(const struct flow_track *, uint16_t command,
                           const struct ofp_match_h *, uint16_t priority);
-/* Records the effect of an accepted ADD/MODIFY/MODIFY_STRICT. */
-void flow_track_apply(struct flow_track *, uint16_t command,
+/* Records the effect of an accepted ADD/MODIFY/MODIFY_STRICT; true if it
+ * created an entry (what flow_track_would_add() said before). */
+bool flow_track_apply(struct flow_track *, uint16_t command,
                       const struct ofp_match_h *, uint16_t priority,
                       bool wants_removed);
 /* A FLOW_REMOVED arrived: forgets the entry.  Returns true if it was

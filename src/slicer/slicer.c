@@ -14,13 +14,16 @@
 #include "net/stream.h"
 #include "ofp/ofp-msgs.h"
 #include "pki/peer-identity.h"
+#include "slice/buffer-track.h"
 #include "slice/flow-track.h"
 #include "slice/rewrite.h"
+#include "slice/xid-map.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/counter.h"
 #include "util/hash.h"
 #include "util/hmap.h"
+#include "util/list.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -35,6 +38,7 @@ COUNTER_DEFINE(slicer_disconnect_garbage, "switch or controller connections drop
 #define XID_MAX_AGE_MS 30000        /* Forget unanswered requests after. */
 #define BUFFER_MAX_AGE_MS 5000      /* A switch keeps a buffer ~this long. */
 #define HOUSEKEEPING_MS 1000
+#define TX_FLUSH_BYTES 65536        /* Flush a connection's batch early. */
 
 enum xid_kind {
     XID_PLAIN,                  /* Reply goes back as is. */
@@ -45,24 +49,14 @@ enum xid_kind {
     XID_TABLE_STATS,            /* active_count := the slice's flows. */
 };
 
-struct xid_entry {
-    struct hmap_node node;      /* In sw->xids, by new_xid. */
-    uint32_t new_xid;
-    uint32_t orig_xid;
-    struct slice_conn *sc;
-    enum xid_kind kind;
-    uint64_t created_ms;
-    struct ofp_aggregate_stats_h agg;
-    /* A FLOW_MOD that added a tracked flow: undone if the switch refuses. */
-    bool added_flow;
-    struct ofp_match_h match;
-    uint16_t priority;
-};
-
-struct tracked_buffer {
-    uint32_t buffer_id;
-    uint64_t created_ms;
-    struct ofp_match_h match;   /* The buffered frame. */
+/* Output batched per connection: messages are encoded into `tx` and
+ * written once per loop pass (flush_cb(), a zero-delay timer that runs after
+ * the pass's fd callbacks), or earlier when TX_FLUSH_BYTES are waiting. */
+struct out_batch {
+    struct buf *tx;             /* NULL when empty. */
+    struct list dirty_node;     /* In slicer->dirty while tx != NULL. */
+    void *owner;                /* struct sw or struct slice_conn. */
+    bool is_sw;
 };
 
 /* Bad messages from one peer within the current window. */
@@ -90,8 +84,8 @@ struct slice_conn {
     struct slice *slice;
     struct rconn *rconn;
     struct flow_track flows;
-    struct tracked_buffer *buffers;
-    size_t n_buffers;
+    struct buffer_track buffers;
+    struct out_batch out;
     uint16_t config_flags;
     uint16_t miss_send_len;
     char peer_cn[PKI_NAME_MAX + 1]; /* TLS controller's CN, "" if none. */
@@ -113,8 +107,8 @@ struct sw {
     uint64_t dpid;
     struct ofp_msg features;    /* Owned copy (ports array). */
     struct slice_conn **conns;  /* Parallel to slicer->slices. */
-    uint32_t next_xid;
-    struct hmap xids;
+    struct xid_map xids;
+    struct out_batch out;
     uint64_t rx_msgs, tx_msgs, decode_errors, bad_messages;
 };
 
@@ -134,12 +128,114 @@ struct slicer {
     uint32_t probe_interval_ms;
     uint64_t housekeeping_timer;
     void *ctl;                  /* struct ctl_server (slicer-ctl.c). */
+    struct list dirty;          /* struct out_batch with output waiting. */
+    uint64_t flush_timer;       /* 0 if none armed. */
+    struct buf scratch;         /* Encoding (aligned; reused). */
+    /* PACKET_IN classification, rebuilt after slices change (gen). */
+    uint64_t gen, index_gen;
+    struct vlan_index *index;
+    size_t *cand, *owners;      /* Scratch, n_slices + 1 each. */
+    const struct slice_def **cand_defs;
+};
+
+/* Which slices may own a frame of a VLAN: those with a flowspace entry
+ * that leaves the VLAN open (any[]) and those with an entry whose VLAN
+ * range holds it (by_vlan[VID], by_vlan[4096] for untagged).  Both lists
+ * are in slice order, so classifying only these candidates gives exactly
+ * what classifying every slice would: a frame costs its candidates, not
+ * the number of slices. */
+struct slice_list {
+    size_t *v;
+    size_t n, allocated;
+};
+struct vlan_index {
+    struct slice_list any;
+    struct slice_list by_vlan[4097];
 };
 
 static const struct rconn_callbacks slice_conn_cbs;
 static const struct of_conn_callbacks sw_cbs;
 
-/* ---- Helpers. ---- */
+/* ---- Output, batched per connection and loop pass. ---- */
+
+static int64_t flush_cb(struct loop *, uint64_t id, void *aux);
+
+static void
+batch_drop(struct out_batch *o)
+{
+    if (o->tx) {
+        buf_delete(o->tx);
+        o->tx = NULL;
+        list_remove(&o->dirty_node);
+    }
+}
+
+/* Hands the batch to the connection (one write for all its messages). */
+static void
+sw_flush(struct sw *sw)
+{
+    struct buf *b = sw->out.tx;
+    if (b) {
+        sw->out.tx = NULL;
+        list_remove(&sw->out.dirty_node);
+        of_conn_send(sw->conn, b);
+    }
+}
+
+static void
+sc_flush(struct slice_conn *sc)
+{
+    struct buf *b = sc->out.tx;
+    if (b) {
+        sc->out.tx = NULL;
+        list_remove(&sc->out.dirty_node);
+        if (sc->rconn) {
+            rconn_send(sc->rconn, b);
+        } else {
+            buf_delete(b);
+        }
+    }
+}
+
+/* After the pass's fd callbacks: every batch goes out. */
+static int64_t
+flush_cb(struct loop *loop, uint64_t id, void *s_)
+{
+    struct slicer *s = s_;
+    (void) loop;
+    (void) id;
+    s->flush_timer = 0;
+    while (!list_is_empty(&s->dirty)) {
+        struct out_batch *o = CONTAINER_OF(s->dirty.next, struct out_batch, dirty_node);
+        if (o->is_sw) {
+            sw_flush(o->owner);
+        } else {
+            sc_flush(o->owner);
+        }
+    }
+    return LOOP_TIMER_DONE;
+}
+
+/* Encodes msg at the end of the batch `o`; true if the batch is now big
+ * enough to be flushed at once. */
+static bool
+batch_put(struct slicer *s, struct out_batch *o, const struct ofp_msg *msg)
+{
+    /* Encoded into the aligned scratch buffer first: ofp_encode() stores
+     * some fields through aligned pointers, and a message in a batch may
+     * start at any offset.  A copy, not an allocation, per message. */
+    buf_clear(&s->scratch);
+    ofp_encode(msg, &s->scratch);
+    if (!o->tx) {
+        o->tx = buf_new(MAX((size_t) 4096, s->scratch.size));
+        list_push_back(&s->dirty, &o->dirty_node);
+        if (!s->flush_timer) {
+            s->flush_timer = loop_add_timer(s->loop, 0, flush_cb, s);
+        }
+    }
+    buf_put(o->tx, s->scratch.data, s->scratch.size);
+    return o->tx->size >= TX_FLUSH_BYTES;
+}
 
 static void
 send_msg_to(struct rconn *rc, const struct ofp_msg *msg)
@@ -152,18 +248,19 @@ send_msg_to(struct rconn *rc, const struct ofp_msg *msg)
 static void
 sc_send(struct slice_conn *sc, const struct ofp_msg *msg)
 {
-    if (sc->rconn) {
-        send_msg_to(sc->rconn, msg);
+    if (sc->rconn && rconn_is_connected(sc->rconn)
+        && batch_put(sc->sw->slicer, &sc->out, msg)) {
+        sc_flush(sc);
     }
 }
 
 static void
 sw_send(struct sw *sw, const struct ofp_msg *msg)
 {
-    struct buf *b = buf_new(128);
-    ofp_encode(msg, b);
     sw->tx_msgs++;
-    of_conn_send(sw->conn, b);
+    if (batch_put(sw->slicer, &sw->out, msg)) {
+        sw_flush(sw);
+    }
 }
 
 static void
@@ -188,55 +285,114 @@ slice_index(const struct slicer *s, const struct slice *slice)
     return 0;
 }
 
-/* ---- xid translation. ---- */
+/* ---- xid translation (slice/xid-map.h). ---- */
 
-static struct xid_entry *
-xid_register(struct sw *sw, struct slice_conn *sc, uint32_t orig_xid,
-             enum xid_kind kind)
+/* A request to the switch (a reply will come back to sc). */
+static uint32_t
+xid_request(struct sw *sw, struct slice_conn *sc, uint32_t orig_xid, enum xid_kind kind)
 {
-    struct xid_entry *x = xzalloc(sizeof *x);
-    do {
-        x->new_xid = sw->next_xid++;
-    } while (x->new_xid == 0);
-    x->orig_xid = orig_xid;
-    x->sc = sc;
-    x->kind = kind;
-    x->created_ms = clock_now_ms();
-    hmap_insert(&sw->xids, &x->node, hash_int(x->new_xid, 0));
-    return x;
+    return xid_map_request(&sw->xids, sc, orig_xid, (int) kind, clock_now_ms())->info.new_xid;
 }
 
-static struct xid_entry *
-xid_find(const struct sw *sw, uint32_t xid)
+/* A message without a reply (only an error may come back to sc). */
+static struct xid_info *
+xid_sent(struct sw *sw, struct slice_conn *sc, uint32_t orig_xid)
 {
-    struct xid_entry *x;
-    HMAP_FOR_EACH_WITH_HASH (x, node, hash_int(xid, 0), &sw->xids) {
-        if (x->new_xid == xid) {
-            return x;
-        }
-    }
-    return NULL;
+    return xid_map_send(&sw->xids, sc, orig_xid);
 }
 
+/* After sending: every XID_MAP_RETIRE_EVERY messages without a reply, a
+ * barrier lets the slicer forget them once the switch answers it. */
 static void
-xid_remove(struct sw *sw, struct xid_entry *x)
+xid_maybe_retire(struct sw *sw)
 {
-    hmap_remove(&sw->xids, &x->node);
-    free(x);
-}
-
-static void
-xids_forget_sc(struct sw *sw, const struct slice_conn *sc)
-{
-    struct xid_entry *x;
-    HMAP_FOR_EACH (x, node, &sw->xids) {
-        if (!sc || x->sc == sc) {
-            xid_remove(sw, x);
-        }
+    if (xid_map_retire_due(&sw->xids)) {
+        struct ofp_msg m;
+        ofp_msg_init(&m, OFPT_BARRIER_REQUEST, xid_map_retire_start(&sw->xids, clock_now_ms()));
+        sw_send(sw, &m);
     }
 }
 
-/* ---- Buffers. ---- */
+/* ---- PACKET_IN classification. ---- */
+
+static void
+slice_list_add(struct slice_list *l, size_t i)
+{
+    if (l->n && l->v[l->n - 1] == i) {
+        return;
+    }
+    if (l->n == l->allocated) {
+        l->allocated = l->allocated ? 2 * l->allocated : 4;
+        l->v = xrealloc(l->v, l->allocated * sizeof *l->v);
+    }
+    l->v[l->n++] = i;
+}
+
+static void
+vlan_index_destroy(struct vlan_index *x)
+{
+    if (x) {
+        free(x->any.v);
+        for (size_t i = 0; i < ARRAY_SIZE(x->by_vlan); i++) {
+            free(x->by_vlan[i].v);
+        }
+        free(x);
+    }
+}
+
+static void
+vlan_index_build(struct slicer *s)
+{
+    vlan_index_destroy(s->index);
+    struct vlan_index *x = s->index = xzalloc(sizeof *x);
+    for (size_t i = 0; i < s->n_slices; i++) {
+        const struct slice_def *def = s->slices[i]->def;
+        for (size_t k = 0; k < def->n_entries; k++) {
+            const struct fs_region *r = &def->entries[k].region;
+            if (r->match.wildcards & OFPFW_DL_VLAN) {
+                slice_list_add(&x->any, i);
+            } else if (r->vlan_lo == OFP_VLAN_NONE) {
+                slice_list_add(&x->by_vlan[4096], i);
+            } else {
+                for (uint32_t v = r->vlan_lo; v <= r->vlan_hi && v < 4096; v++) {
+                    slice_list_add(&x->by_vlan[v], i);
+                }
+            }
+        }
+    }
+    s->cand = xrealloc(s->cand, (s->n_slices + 1) * sizeof *s->cand);
+    s->owners = xrealloc(s->owners, (s->n_slices + 1) * sizeof *s->owners);
+    s->cand_defs = xrealloc(s->cand_defs, (s->n_slices + 1) * sizeof *s->cand_defs);
+    s->index_gen = s->gen;
+}
+
+/* The slices a frame (its 12-tuple) goes to, into s->owners (slice
+ * indexes); see slice_classify(). */
+static size_t
+classify(struct slicer *s, uint64_t dpid, const struct ofp_match_h *match)
+{
+    if (!s->index || s->index_gen != s->gen) {
+        vlan_index_build(s);
+    }
+    uint16_t vid = match->dl_vlan;
+    const struct slice_list *a = &s->index->any;
+    const struct slice_list *b = &s->index->by_vlan[vid == OFP_VLAN_NONE ? 4096 : vid & 0xfff];
+    size_t n = 0, i = 0, k = 0;
+    while (i < a->n || k < b->n) {      /* Merge, in slice order. */
+        size_t next = k >= b->n || (i < a->n && a->v[i] <= b->v[k]) ? a->v[i] : b->v[k];
+        i += i < a->n && a->v[i] == next;
+        k += k < b->n && b->v[k] == next;
+        s->cand[n] = next;
+        s->cand_defs[n++] = s->slices[next]->def;
+    }
+    size_t n_owners = slice_classify(s->cand_defs, n, dpid, match, s->owners);
+    for (size_t j = 0; j < n_owners; j++) {
+        s->owners[j] = s->cand[s->owners[j]];
+    }
+    return n_owners;
+}
+
+/* ---- Buffers (slice/buffer-track.h). ---- */
 
 static size_t
 buffer_quota(const struct slice *slice)
@@ -245,47 +401,20 @@ buffer_quota(const struct slice *slice)
                                           : SLICE_DEFAULT_MAX_BUFFERS;
 }
 
-static void
-buffers_expire(struct slice_conn *sc, uint64_t now)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < sc->n_buffers; i++) {
-        if (now - sc->buffers[i].created_ms < BUFFER_MAX_AGE_MS) {
-            sc->buffers[k++] = sc->buffers[i];
-        }
-    }
-    sc->n_buffers = k;
-}
-
 static bool
 buffer_grant(struct slice_conn *sc, uint32_t buffer_id,
              const struct ofp_match_h *match)
 {
     uint64_t now = clock_now_ms();
-    size_t quota = buffer_quota(sc->slice);
-    buffers_expire(sc, now);
-    if (sc->n_buffers >= quota) {
-        return false;
-    }
-    sc->buffers = xrealloc(sc->buffers, (sc->n_buffers + 1) * sizeof *sc->buffers);
-    sc->buffers[sc->n_buffers++] = (struct tracked_buffer) {
-        .buffer_id = buffer_id, .created_ms = now, .match = *match,
-    };
-    return true;
+    buffer_track_expire(&sc->buffers, now, BUFFER_MAX_AGE_MS);
+    return buffer_track_grant(&sc->buffers, buffer_id, match, now, buffer_quota(sc->slice));
 }
 
 /* Takes the slice's claim on buffer_id; false if it never had one. */
 static bool
 buffer_take(struct slice_conn *sc, uint32_t buffer_id, struct ofp_match_h *match)
 {
-    for (size_t i = 0; i < sc->n_buffers; i++) {
-        if (sc->buffers[i].buffer_id == buffer_id) {
-            *match = sc->buffers[i].match;
-            sc->buffers[i] = sc->buffers[--sc->n_buffers];
-            return true;
-        }
-    }
-    return false;
+    return buffer_track_take(&sc->buffers, buffer_id, match);
 }
 
 /* ---- Slice connections. ---- */
@@ -317,7 +446,9 @@ slice_conn_create(struct sw *sw, struct slice *slice)
     sc->sw = sw;
     sc->slice = slice;
     sc->miss_send_len = 128;
+    sc->out.owner = sc;
     flow_track_init(&sc->flows);
+    buffer_track_init(&sc->buffers);
     sc->rconn = open_rconn(sc);
     return sc;
 }
@@ -326,10 +457,11 @@ static void
 slice_conn_destroy(struct slice_conn *sc)
 {
     if (sc) {
-        xids_forget_sc(sc->sw, sc);
+        xid_map_forget_owner(&sc->sw->xids, sc);
+        batch_drop(&sc->out);
         rconn_destroy(sc->rconn);
         flow_track_destroy(&sc->flows);
-        free(sc->buffers);
+        buffer_track_destroy(&sc->buffers);
         free(sc);
     }
 }
@@ -415,7 +547,8 @@ static bool
 take_token(struct slice_conn *sc)
 {
     struct slice *slice = sc->slice;
-    if (token_bucket_take(&slice->bucket, 1, clock_now_ms())) {
+    if (!slice->bucket.rate
+        || token_bucket_take(&slice->bucket, 1, clock_now_ms())) {
         return true;
     }
     slice->counters.rate_dropped++;
@@ -486,9 +619,7 @@ handle_flow_mod(struct slice_conn *sc, const struct ofp_msg *msg,
     bool buffer_used = false;
     for (size_t i = 0; i < n; i++) {
         struct ofp_msg m;
-        struct xid_entry *x = xid_register(sc->sw, sc, msg->xid, XID_PLAIN);
-        x->added_flow = flow_track_would_add(&sc->flows, out[i].command,
-                                             &out[i].match, out[i].priority);
+        struct xid_info *x = xid_sent(sc->sw, sc, msg->xid);
         x->match = out[i].match;
         x->priority = out[i].priority;
         ofp_msg_init(&m, OFPT_FLOW_MOD, x->new_xid);
@@ -498,12 +629,14 @@ handle_flow_mod(struct slice_conn *sc, const struct ofp_msg *msg,
             m.flow_mod.buffer_id = fm->buffer_id;
             buffer_used = true;
         }
-        flow_track_apply(&sc->flows, out[i].command, &out[i].match, out[i].priority,
-                         (fm->flags & OFPFF_SEND_FLOW_REM) != 0);
+        x->added_flow = flow_track_apply(&sc->flows, out[i].command, &out[i].match,
+                                         out[i].priority,
+                                         (fm->flags & OFPFF_SEND_FLOW_REM) != 0);
         sw_send(sc->sw, &m);
         c->flow_mods_sent++;
     }
     slice_flow_mods_free(out, n);
+    xid_maybe_retire(sc->sw);
 }
 
 static void
@@ -555,7 +688,7 @@ handle_packet_out(struct slice_conn *sc, const struct ofp_msg *msg,
         return;
     }
     struct ofp_msg m;
-    ofp_msg_init(&m, OFPT_PACKET_OUT, xid_register(sc->sw, sc, msg->xid, XID_PLAIN)->new_xid);
+    ofp_msg_init(&m, OFPT_PACKET_OUT, xid_sent(sc->sw, sc, msg->xid)->new_xid);
     m.packet_out = *po;
     m.packet_out.actions = acts;
     m.packet_out.n_actions = n_acts;
@@ -606,7 +739,7 @@ handle_stats_request(struct slice_conn *sc, const struct ofp_msg *msg,
     default:
         break;
     }
-    m.xid = xid_register(sc->sw, sc, msg->xid, kind)->new_xid;
+    m.xid = xid_request(sc->sw, sc, msg->xid, kind);
     sw_send(sc->sw, &m);
     return;
 eperm:
@@ -629,6 +762,7 @@ sc_bad_message(struct slice_conn *sc, struct rconn *rc)
                  slice->def->name, slice->def->controller, SLICER_GARBAGE_MAX,
                  SLICER_GARBAGE_WINDOW_MS / 1000);
         sc->garbage.count = 0;
+        sc_flush(sc);           /* Its error replies first. */
         rconn_disconnect(rc, -EPROTO, "too many bad messages");
     }
 }
@@ -710,8 +844,9 @@ sc_on_message(struct rconn *rc, struct buf *raw, void *aux)
             sc_send_error(sc, OFP_ERROR(OFPET_BAD_REQUEST, OFPBRC_EPERM), raw);
             break;
         }
-        msg.xid = xid_register(sc->sw, sc, msg.xid, XID_PLAIN)->new_xid;
+        msg.xid = xid_sent(sc->sw, sc, msg.xid)->new_xid;
         sw_send(sc->sw, &msg);
+        xid_maybe_retire(sc->sw);
         break;
     case OFPT_STATS_REQUEST:
         if (take_token(sc)) {
@@ -728,7 +863,7 @@ sc_on_message(struct rconn *rc, struct buf *raw, void *aux)
         /* Fall through. */
     case OFPT_BARRIER_REQUEST:
         if (take_token(sc)) {
-            msg.xid = xid_register(sc->sw, sc, msg.xid, XID_PLAIN)->new_xid;
+            msg.xid = xid_request(sc->sw, sc, msg.xid, XID_PLAIN);
             sw_send(sc->sw, &msg);
         }
         break;
@@ -757,8 +892,10 @@ sc_on_disconnected(struct rconn *rc, int error, void *aux)
     (void) rc;
     LOG_INFO("slice %s: controller %s disconnected (%s)", sc->slice->def->name,
              sc->slice->def->controller, error ? strerror(-error) : "closed");
-    /* Buffers granted to the old connection mean nothing to a new one. */
-    sc->n_buffers = 0;
+    /* Buffers granted to the old connection mean nothing to a new one;
+     * output for it is dropped. */
+    buffer_track_clear(&sc->buffers);
+    batch_drop(&sc->out);
     sc->miss_send_len = 128;
     sc->config_flags = 0;
     sc->peer_cn[0] = '\0';
@@ -783,8 +920,8 @@ sw_destroy(struct sw *sw)
         slice_conn_destroy(sw->conns[i]);
     }
     free(sw->conns);
-    xids_forget_sc(sw, NULL);
-    hmap_destroy(&sw->xids);
+    xid_map_destroy(&sw->xids);
+    batch_drop(&sw->out);
     of_conn_destroy(sw->conn);
     ofp_msg_uninit(&sw->features);
     free(sw->name);
@@ -848,26 +985,26 @@ deliver_packet_in(struct sw *sw, const struct ofp_msg *msg)
     const struct ofp_packet_in_h *pi = &msg->packet_in;
     const uint8_t *data = pi->data.data;
     size_t len = pi->data.len;
-    size_t *owners = xcalloc(s->n_slices + 1, sizeof *owners);
+    size_t *owners;
     size_t n_owners = 0;
     char lldp_slice[SLICE_NAME_MAX + 1];
     size_t untagged_len;
     struct ofp_match_h match;
 
+    size_t lldp_owner;
     if (slice_lldp_untag(data, len, lldp_slice, &untagged_len)) {
         struct slice *owner = slicer_find_slice(s, lldp_slice);
         len = untagged_len;
+        owners = &lldp_owner;
         if (owner) {
             owners[n_owners++] = slice_index(s, owner);
         }
         slice_frame_match(data, len, pi->in_port, &match);
     } else if (slice_frame_match(data, len, pi->in_port, &match)) {
-        const struct slice_def **defs = xcalloc(s->n_slices + 1, sizeof *defs);
-        for (size_t i = 0; i < s->n_slices; i++) {
-            defs[i] = s->slices[i]->def;
-        }
-        n_owners = slice_classify(defs, s->n_slices, sw->dpid, &match, owners);
-        free(defs);
+        n_owners = classify(s, sw->dpid, &match);
+        owners = s->owners;
+    } else {
+        return;
     }
     bool buffer_given = false;
     for (size_t k = 0; k < n_owners; k++) {
@@ -892,7 +1029,6 @@ deliver_packet_in(struct sw *sw, const struct ofp_msg *msg)
         sc_send(sc, &m);
         sc->slice->counters.packet_ins++;
     }
-    free(owners);
 }
 
 static void
@@ -948,15 +1084,15 @@ deliver_port_status(struct sw *sw, const struct ofp_msg *msg)
 }
 
 static void
-deliver_stats_reply(struct sw *sw, struct xid_entry *x, struct ofp_msg *msg)
+deliver_stats_reply(struct sw *sw, struct xid_req *x, struct ofp_msg *msg)
 {
-    struct slice_conn *sc = x->sc;
+    struct slice_conn *sc = x->info.owner;
     const struct slice_def *def = sc->slice->def;
     struct ofp_stats_reply_h *sr = &msg->stats_reply;
     bool more = (sr->flags & OFPSF_REPLY_MORE) != 0;
 
-    msg->xid = x->orig_xid;
-    switch (x->kind) {
+    msg->xid = x->info.orig_xid;
+    switch ((enum xid_kind) x->kind) {
     case XID_FLOW_STATS:
     case XID_AGGREGATE: {
         size_t k = 0;
@@ -979,7 +1115,7 @@ deliver_stats_reply(struct sw *sw, struct xid_entry *x, struct ofp_msg *msg)
         if (x->kind == XID_AGGREGATE) {
             if (!more) {
                 struct ofp_msg a;
-                ofp_make_aggregate_stats_reply(&a, x->orig_xid, &x->agg);
+                ofp_make_aggregate_stats_reply(&a, x->info.orig_xid, &x->agg);
                 sc_send(sc, &a);
             }
             goto done;
@@ -1018,7 +1154,50 @@ deliver_stats_reply(struct sw *sw, struct xid_entry *x, struct ofp_msg *msg)
     sc_send(sc, msg);
 done:
     if (!more) {
-        xid_remove(sw, x);
+        xid_map_remove_request(&sw->xids, x);
+    }
+}
+
+/* An OFPT_ERROR from the switch goes to the slice whose message failed. */
+static void
+deliver_error(struct sw *sw, struct ofp_msg *msg)
+{
+    struct xid_info *x = xid_map_find_sent(&sw->xids, msg->xid);
+    struct xid_req *req = NULL;
+    if (!x) {
+        req = xid_map_find_request(&sw->xids, msg->xid);
+        if (req && req->kind == XID_MAP_RETIRE) {
+            xid_map_retired(&sw->xids, req);
+            return;
+        }
+        x = req ? &req->info : NULL;
+    }
+    if (!x || !x->owner) {
+        LOG_DBG("switch %s: error for unknown xid %"PRIu32, sw->name, msg->xid);
+        return;
+    }
+    struct slice_conn *sc = x->owner;
+    /* The offending message's header carries the switch-side xid: give the
+     * slice back its own. */
+    uint8_t *data = NULL;
+    if (msg->error.data.len >= 8) {
+        data = xmemdup(msg->error.data.data, msg->error.data.len);
+        uint32_t be = htonl(x->orig_xid);
+        memcpy(data + 4, &be, 4);
+        msg->error.data.data = data;
+    }
+    msg->xid = x->orig_xid;
+    sc->slice->counters.errors_from_switch++;
+    if (x->added_flow) {
+        /* The flow was not installed after all. */
+        bool wants;
+        flow_track_removed(&sc->flows, &x->match, x->priority, &wants);
+        x->added_flow = false;
+    }
+    sc_send(sc, msg);
+    free(data);
+    if (req) {
+        xid_map_remove_request(&sw->xids, req);     /* No reply will follow. */
     }
 }
 
@@ -1043,7 +1222,7 @@ sw_on_message(struct of_conn *conn, struct buf *raw, void *aux)
     struct sw *sw = aux;
     struct ofp_msg msg;
     struct ofp_error err;
-    struct xid_entry *x;
+    struct xid_req *x;
     (void) conn;
 
     sw->rx_msgs++;
@@ -1089,45 +1268,24 @@ sw_on_message(struct of_conn *conn, struct buf *raw, void *aux)
         }
         break;
     case OFPT_STATS_REPLY:
-        x = xid_find(sw, msg.xid);
-        if (x) {
+        x = xid_map_find_request(&sw->xids, msg.xid);
+        if (x && x->info.owner) {
             deliver_stats_reply(sw, x, &msg);
         }
         break;
     case OFPT_ERROR:
-        x = xid_find(sw, msg.xid);
-        if (x) {
-            /* The offending message's header carries the switch-side xid:
-             * give the slice back its own. */
-            uint8_t *data = NULL;
-            if (msg.error.data.len >= 8) {
-                data = xmemdup(msg.error.data.data, msg.error.data.len);
-                uint32_t be = htonl(x->orig_xid);
-                memcpy(data + 4, &be, 4);
-                msg.error.data.data = data;
-            }
-            msg.xid = x->orig_xid;
-            x->sc->slice->counters.errors_from_switch++;
-            if (x->added_flow) {
-                /* The flow was not installed after all. */
-                bool wants;
-                flow_track_removed(&x->sc->flows, &x->match, x->priority, &wants);
-                x->added_flow = false;
-            }
-            sc_send(x->sc, &msg);
-            free(data);
-        } else {
-            LOG_DBG("switch %s: error for unknown xid %"PRIu32, sw->name, msg.xid);
-        }
+        deliver_error(sw, &msg);
         break;
     case OFPT_BARRIER_REPLY:
     case OFPT_GET_CONFIG_REPLY:
     case OFPT_QUEUE_GET_CONFIG_REPLY:
-        x = xid_find(sw, msg.xid);
-        if (x) {
-            msg.xid = x->orig_xid;
-            sc_send(x->sc, &msg);
-            xid_remove(sw, x);
+        x = xid_map_find_request(&sw->xids, msg.xid);
+        if (x && x->kind == XID_MAP_RETIRE) {
+            xid_map_retired(&sw->xids, x);
+        } else if (x) {
+            msg.xid = x->info.orig_xid;
+            sc_send(x->info.owner, &msg);
+            xid_map_remove_request(&sw->xids, x);
         }
         break;
     default:
@@ -1183,8 +1341,9 @@ accept_switches(struct loop *loop, int fd, unsigned int events, void *aux)
             sw->listener = i;
             s->n_listener_sws[i]++;
             sw->name = xstrdup(stream_name(stream));
-            sw->next_xid = 0x10000;
-            hmap_init(&sw->xids);
+            xid_map_init(&sw->xids);
+            sw->out.owner = sw;
+            sw->out.is_sw = true;
             sw->conn = of_conn_create(loop, stream, &sw_cbs, sw);
             of_conn_set_auto_echo(sw->conn, true);
             s->sws = xrealloc(s->sws, (s->n_sws + 1) * sizeof *s->sws);
@@ -1215,14 +1374,9 @@ housekeeping(struct loop *loop, uint64_t id, void *aux)
     (void) id;
     for (size_t i = 0; i < s->n_sws; i++) {
         struct sw *sw = s->sws[i];
-        struct xid_entry *x;
-        HMAP_FOR_EACH (x, node, &sw->xids) {
-            if (now - x->created_ms > XID_MAX_AGE_MS) {
-                xid_remove(sw, x);
-            }
-        }
+        xid_map_expire(&sw->xids, now, XID_MAX_AGE_MS);
         for (size_t k = 0; sw->ready && k < s->n_slices; k++) {
-            buffers_expire(sw->conns[k], now);
+            buffer_track_expire(&sw->conns[k]->buffers, now, BUFFER_MAX_AGE_MS);
         }
     }
     return HOUSEKEEPING_MS;
@@ -1281,8 +1435,9 @@ slicer_map_status_to_json(const struct slicer *s)
 /* After every change of the slices: the state file, and the data-plane
  * map where it changed. */
 static int
-save(const struct slicer *s, char **errp)
+save(struct slicer *s, char **errp)
 {
+    s->gen++;                   /* The PACKET_IN index is rebuilt. */
     map_pusher_changed(s->map);
     return s->state_path ? slicer_state_save(s, s->state_path, errp) : 0;
 }
@@ -1354,7 +1509,7 @@ slicer_del_slice(struct slicer *s, const char *name, char **errp)
         if (!slice_rewrite_flow_mod(slice->def, sw->dpid, &del, &out, &n, &err)) {
             for (size_t k = 0; k < n; k++) {
                 struct ofp_msg m;
-                ofp_msg_init(&m, OFPT_FLOW_MOD, sw->next_xid++);
+                ofp_msg_init(&m, OFPT_FLOW_MOD, xid_sent(sw, NULL, 0)->new_xid);
                 m.flow_mod = out[k];
                 sw_send(sw, &m);
             }
@@ -1397,7 +1552,8 @@ slicer_set_controller(struct slicer *s, const char *name, const char *target,
         if (sw->ready) {
             struct slice_conn *sc = sw->conns[idx];
             rconn_destroy(sc->rconn);
-            sc->n_buffers = 0;
+            buffer_track_clear(&sc->buffers);
+            batch_drop(&sc->out);
             sc->peer_cn[0] = '\0';
             sc->hold_delete_ms = hold_delete_ms;
             sc->hold_delete_until_ms = 0;
@@ -1494,7 +1650,7 @@ slicer_slice_to_json(const struct slicer *s, const struct slice *slice,
                 "connected", sc->rconn && rconn_is_connected(sc->rconn),
                 "controller_cn", sc->peer_cn,
                 "flows", (json_int_t) flow_track_count(&sc->flows),
-                "buffers", (json_int_t) sc->n_buffers));
+                "buffers", (json_int_t) buffer_track_count(&sc->buffers)));
         }
         json_object_set_new(j, "switches", sws);
     }
@@ -1513,7 +1669,8 @@ slicer_switches_to_json(const struct slicer *s)
             "peer", sw->name, "dpid", dpid, "ready", sw->ready,
             "ports", (json_int_t) sw->features.features.n_ports,
             "rx_msgs", (json_int_t) sw->rx_msgs, "tx_msgs", (json_int_t) sw->tx_msgs,
-            "pending_xids", (json_int_t) hmap_count(&sw->xids),
+            "pending_xids", (json_int_t) (xid_map_n_requests(&sw->xids)
+                                          + xid_map_n_sent(&sw->xids)),
             "bad_messages", (json_int_t) sw->bad_messages));
     }
     return a;
@@ -1550,6 +1707,8 @@ slicer_create(struct loop *loop, const struct slicer_options *o,
     int error = 0;
 
     s->loop = loop;
+    list_init(&s->dirty);
+    buf_init(&s->scratch, 256);
     s->probe_interval_ms = o->probe_interval_ms;
     s->max_switches = o->max_switches ? o->max_switches : SLICER_DEFAULT_MAX_SWITCHES;
     s->state_path = o->state ? xstrdup(o->state) : NULL;
@@ -1645,6 +1804,7 @@ slicer_destroy(struct slicer *s)
     map_pusher_destroy(s->map);
     s->map = NULL;
     loop_cancel_timer(s->loop, s->housekeeping_timer);
+    loop_cancel_timer(s->loop, s->flush_timer);
     while (s->n_sws) {
         sw_remove(s->sws[0]);
     }
@@ -1660,6 +1820,11 @@ slicer_destroy(struct slicer *s)
     }
     free(s->slices);
     free(s->state_path);
+    buf_uninit(&s->scratch);
+    vlan_index_destroy(s->index);
+    free(s->cand);
+    free(s->owners);
+    free(s->cand_defs);
     free(s);
 }
 
