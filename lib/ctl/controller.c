@@ -8,6 +8,7 @@
 #include <string.h>
 #include "net/ctl-server.h"
 #include "net/event-loop.h"
+#include "net/listener.h"
 #include "net/rconn.h"
 #include "net/stream.h"
 #include "util/clock.h"
@@ -70,7 +71,7 @@ uint16_t
 controller_listen_port(const struct controller *ctl)
 {
     for (size_t i = 0; i < ctl->n_listeners; i++) {
-        uint16_t p = pstream_port(ctl->listeners[i]);
+        uint16_t p = listener_port(ctl->listeners[i]);
         if (p) {
             return p;
         }
@@ -178,38 +179,22 @@ switch_fd_cb(struct loop *loop, int fd, unsigned int events, void *sw_)
     controller_flush(ctl);
 }
 
+/* One accepted switch (the connection cap, EMFILE back-off and handshake
+ * timeout are lib/net/listener.c's; the stream keeps its default, bounded
+ * send queue). */
 static void
-accept_cb(struct loop *loop, int fd, unsigned int events, void *ctl_)
+accept_cb(struct listener *l, struct stream *s, void *ctl_)
 {
+    static struct log_ratelimit rl = LOG_RATELIMIT_INIT(20, 10);
     struct controller *ctl = ctl_;
-    (void) events;
-    struct pstream *ps = NULL;
-    for (size_t i = 0; i < ctl->n_listeners; i++) {
-        if (pstream_fd(ctl->listeners[i]) == fd) {
-            ps = ctl->listeners[i];
-        }
+    (void) l;
+    struct ctl_switch *sw = ctl_switch_alloc(ctl, stream_name(s));
+    sw->stream = s;
+    if (loop_add_fd(ctl->loop, stream_fd(s), stream_wanted_events(s), switch_fd_cb, sw) == 0) {
+        sw->fd_registered = true;
     }
-    if (!ps) {
-        return;
-    }
-    for (int i = 0; i < 64; i++) {
-        struct stream *s;
-        int r = pstream_accept(ps, &s);
-        if (r) {
-            if (r != -EAGAIN) {
-                LOG_WARN("%s: accept failed: %s", pstream_name(ps), strerror(-r));
-            }
-            break;
-        }
-        struct ctl_switch *sw = ctl_switch_alloc(ctl, stream_name(s));
-        sw->stream = s;
-        stream_set_queue_limit(s, 16u * 1024 * 1024);
-        if (loop_add_fd(loop, stream_fd(s), stream_wanted_events(s), switch_fd_cb, sw) == 0) {
-            sw->fd_registered = true;
-        }
-        LOG_INFO("%s: switch connected", sw->name);
-        ctl_switch_start_handshake(sw);
-    }
+    LOG_RL(&rl, LOG_LEVEL_INFO, "%s: switch connected", sw->name);
+    ctl_switch_start_handshake(sw);
     controller_flush(ctl);
 }
 
@@ -556,20 +541,18 @@ controller_create(struct loop *loop, const struct controller_options *opts,
     if (loop) {
         ctl->listeners = xcalloc(opts->n_listen + 1, sizeof *ctl->listeners);
         for (size_t i = 0; i < opts->n_listen; i++) {
-            struct pstream *ps;
-            r = pstream_open(opts->listen[i], &ps, errp);
+            struct listener *l;
+            r = listener_open(loop, opts->listen[i], NULL, accept_cb, ctl, &l, errp);
             if (r) {
                 goto fail;
             }
-            ctl->listeners[ctl->n_listeners++] = ps;
-            loop_add_fd(loop, pstream_fd(ps), LOOP_READ, accept_cb, ctl);
-            LOG_INFO("listening on %s", pstream_name(ps));
+            ctl->listeners[ctl->n_listeners++] = l;
+            LOG_INFO("listening on %s", listener_name(l));
         }
         for (size_t i = 0; i < opts->n_connect; i++) {
             struct ctl_switch *sw = ctl_switch_alloc(ctl, opts->connect[i]);
             sw->state = CTL_SW_DOWN;
-            struct rconn_config rc = { .probe_interval_ms = 0, .answer_echo = false,
-                                       .queue_limit = 16u * 1024 * 1024 };
+            struct rconn_config rc = { .probe_interval_ms = 0, .answer_echo = false };
             r = rconn_create(loop, opts->connect[i], &rc, &ctl_rconn_cbs, sw, &sw->rconn, errp);
             if (r) {
                 goto fail;
@@ -615,8 +598,7 @@ controller_destroy(struct controller *ctl)
         ctl_switch_free(CONTAINER_OF(ctl->switches.next, struct ctl_switch, node));
     }
     for (size_t i = 0; i < ctl->n_listeners; i++) {
-        loop_remove_fd(ctl->loop, pstream_fd(ctl->listeners[i]));
-        pstream_close(ctl->listeners[i]);
+        listener_close(ctl->listeners[i]);
     }
     free(ctl->listeners);
     ctl_server_destroy(ctl->server);

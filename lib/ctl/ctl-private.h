@@ -11,7 +11,7 @@
 
 struct stream;
 struct rconn;
-struct pstream;
+struct listener;
 struct ctl_server;
 
 enum ctl_switch_state {
@@ -72,7 +72,7 @@ struct controller {
     struct loop *loop;
     struct ctl_app *app;
     char *config_path;
-    struct pstream **listeners;
+    struct listener **listeners;        /* lib/net/listener.h. */
     size_t n_listeners;
     struct list switches;
     struct list dirty;

@@ -21,8 +21,11 @@ COUNTER_DEFINE(ctl_peer_unexpected, "switch messages of a type a switch must not
 COUNTER_DEFINE(ctl_switch_errors, "OFPT_ERROR messages received from switches");
 COUNTER_DEFINE(ctl_packet_in_malformed_frame, "PACKET_IN frames with truncated headers");
 
+/* CTL_TX_HIGH_WATER: above it the controller stops reading a switch until
+ * its output drains (with the stream's own bounded queue, stream.h, at most
+ * about twice this is held per switch). */
 enum { CTL_HANDSHAKE_TIMEOUT_MS = 10000, CTL_TX_FLUSH_BYTES = 65536,
-       CTL_TX_HIGH_WATER = 4 * 1024 * 1024 };
+       CTL_TX_HIGH_WATER = 1024 * 1024 };
 
 struct ctl_switch *
 ctl_switch_alloc(struct controller *ctl, const char *name)
@@ -100,7 +103,14 @@ ctl_switch_kill(struct ctl_switch *sw, const char *reason)
     if (sw->state == CTL_SW_DEAD) {
         return;
     }
-    LOG_INFO("%s: disconnecting: %s", sw->name, reason);
+    if (sw->state == CTL_SW_UP) {
+        LOG_INFO("%s: disconnecting: %s", sw->name, reason);
+    } else {
+        /* Before the handshake: any peer can cause these (a connection
+         * flood), so they are rate-limited. */
+        static struct log_ratelimit rl = LOG_RATELIMIT_INIT(20, 10);
+        LOG_RL(&rl, LOG_LEVEL_INFO, "%s: disconnecting: %s", sw->name, reason);
+    }
     ctl_switch_went_down(sw);
     sw->state = CTL_SW_DEAD;
     sw->kill_reason = reason;
@@ -283,6 +293,9 @@ handle_features(struct ctl_switch *sw, const struct ofp_features_reply *f)
         queue_msg(sw, &msg);
     }
     sw->state = CTL_SW_UP;
+    if (sw->stream) {
+        stream_set_established(sw->stream);     /* No handshake timeout. */
+    }
     LOG_INFO("%s: switch %016"PRIx64" up with %zu ports", sw->name, sw->dpid, sw->n_ports);
     struct ctl_app *app = sw->ctl->app;
     if (app && app->class->switch_up) {
@@ -566,6 +579,9 @@ ctl_switch_flush(struct ctl_switch *sw)
             return -ENOBUFS;
         }
         mark_dirty(sw);     /* Retried when the stream is writable. */
+    } else if (r == -ETIMEDOUT) {
+        ctl_switch_kill(sw, "peer stopped reading (send queue full)");
+        return r;
     } else {
         ctl_switch_kill(sw, "connection lost");
         return r;

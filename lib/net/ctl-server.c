@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "net/event-loop.h"
+#include "net/listener.h"
 #include "net/stream.h"
 #include "plural-config.h"
 #include "util/buf.h"
@@ -28,6 +29,8 @@ LOG_MODULE(ctl_server);
 /* Replies can be large (dump-flows); a client that does not read them is
  * dropped once this much is queued. */
 #define CTL_QUEUE_LIMIT (64 * 1024 * 1024)
+/* Clients at once (an owner-only unix socket: no handshake timeout). */
+#define CTL_MAX_CONNS 64
 
 struct ctl_command {
     char *name;
@@ -39,7 +42,7 @@ struct ctl_command {
 
 struct ctl_server {
     struct loop *loop;
-    struct pstream *listener;
+    struct listener *listener;
     char *path;
     struct ctl_command *commands;
     size_t n_commands, allocated_commands;
@@ -85,8 +88,9 @@ send_reply(struct ctl_conn *conn, bool ok, const char *text, json_t *json)
     int error = stream_send(conn->stream, line, len + 1);
     free(line);
     if (error) {
-        LOG_WARN("%s: dropping control connection: %s",
-                 conn->server->path, strerror(-error));
+        static struct log_ratelimit rl = LOG_RATELIMIT_INIT(5, 10);
+        LOG_RL(&rl, LOG_LEVEL_WARN, "%s: dropping control connection: %s",
+               conn->server->path, strerror(-error));
         conn->error = error;
     }
 }
@@ -307,28 +311,18 @@ conn_fd_cb(struct loop *loop, int fd, unsigned int events, void *conn_)
 }
 
 static void
-listener_cb(struct loop *loop, int fd, unsigned int events, void *server_)
+accept_cb(struct listener *l, struct stream *stream, void *server_)
 {
-    (void) fd;
-    (void) events;
+    (void) l;
     struct ctl_server *server = server_;
-    for (int i = 0; i < 16; i++) {
-        struct stream *stream;
-        int error = pstream_accept(server->listener, &stream);
-        if (error) {
-            if (error != -EAGAIN) {
-                LOG_WARN("%s: accept: %s", server->path, strerror(-error));
-            }
-            return;
-        }
-        struct ctl_conn *conn = xzalloc(sizeof *conn);
-        conn->server = server;
-        conn->stream = stream;
-        buf_init(&conn->rx, 0);
-        stream_set_queue_limit(stream, CTL_QUEUE_LIMIT);
-        list_push_back(&server->conns, &conn->node);
-        loop_add_fd(loop, stream_fd(stream), LOOP_READ, conn_fd_cb, conn);
-    }
+    struct ctl_conn *conn = xzalloc(sizeof *conn);
+    conn->server = server;
+    conn->stream = stream;
+    buf_init(&conn->rx, 0);
+    stream_set_queue_limit(stream, CTL_QUEUE_LIMIT);
+    stream_set_established(stream);
+    list_push_back(&server->conns, &conn->node);
+    loop_add_fd(server->loop, stream_fd(stream), LOOP_READ, conn_fd_cb, conn);
 }
 
 int
@@ -340,18 +334,18 @@ ctl_server_create(struct loop *loop, const char *path,
         path += 6;
     }
     char *name = xasprintf("punix:%s", path);
-    struct pstream *listener;
-    int error = pstream_open(name, &listener, errp);
+    struct ctl_server *server = xzalloc(sizeof *server);
+    const struct listener_config cfg = { CTL_MAX_CONNS, 0 };
+    int error = listener_open(loop, name, &cfg, accept_cb, server,
+                              &server->listener, errp);
     free(name);
     if (error) {
+        free(server);
         return error;
     }
-    struct ctl_server *server = xzalloc(sizeof *server);
     server->loop = loop;
-    server->listener = listener;
     server->path = xstrdup(path);
     list_init(&server->conns);
-    loop_add_fd(loop, pstream_fd(listener), LOOP_READ, listener_cb, server);
     ctl_register_builtins(server);
     *serverp = server;
     return 0;
@@ -367,8 +361,7 @@ ctl_server_destroy(struct ctl_server *server)
     LIST_FOR_EACH_SAFE (conn, next, node, &server->conns) {
         conn_destroy(conn);
     }
-    loop_remove_fd(server->loop, pstream_fd(server->listener));
-    pstream_close(server->listener);
+    listener_close(server->listener);
     for (size_t i = 0; i < server->n_commands; i++) {
         free(server->commands[i].name);
         free(server->commands[i].usage);

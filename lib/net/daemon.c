@@ -1,14 +1,19 @@
 /* daemon — common options and signal handling of plural's daemons. */
 #include "net/daemon.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "net/event-loop.h"
+#include "net/listener.h"
 #include "net/stream-ssl.h"
 #include "plural-config.h"
 #include "util/log.h"
 #include "util/util.h"
+
+LOG_MODULE(daemon);
 
 /* Applies "--log-level [MODULE:]LEVEL".  0 or negative errno. */
 static int
@@ -51,6 +56,24 @@ daemon_opts_parse(struct daemon_opts *d, int c, const char *arg)
     case DAEMON_OPT_TLS_KEY: d->tls_key = arg; return DAEMON_CONTINUE;
     case DAEMON_OPT_TLS_CERT: d->tls_cert = arg; return DAEMON_CONTINUE;
     case DAEMON_OPT_TLS_CA: d->tls_ca = arg; return DAEMON_CONTINUE;
+    case DAEMON_OPT_MAX_CONNS:
+    case DAEMON_OPT_HANDSHAKE_TIMEOUT: {
+        struct listener_config cfg;
+        listener_get_defaults(&cfg);
+        int r = c == DAEMON_OPT_MAX_CONNS
+                ? listener_parse_max_conns(arg, &cfg.max_conns)
+                : listener_parse_handshake_timeout(arg, &cfg.handshake_timeout_ms);
+        if (r) {
+            fprintf(stderr, "%s: bad --%s \"%s\" (%s)\n", d->program,
+                    c == DAEMON_OPT_MAX_CONNS ? "max-connections"
+                                              : "handshake-timeout", arg,
+                    c == DAEMON_OPT_MAX_CONNS ? "0..1000000, 0 = unlimited"
+                                              : "seconds, 0..3600, 0 = none");
+            return 2;
+        }
+        listener_set_defaults(&cfg);
+        return DAEMON_CONTINUE;
+    }
     case 'h': d->usage(stdout); return 0;
     case 'V': printf("%s %s\n", d->program, PLURAL_VERSION); return 0;
     default:
@@ -59,9 +82,34 @@ daemon_opts_parse(struct daemon_opts *d, int c, const char *arg)
     }
 }
 
+void
+daemon_raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl)) {
+        return;
+    }
+    if (rl.rlim_cur >= rl.rlim_max) {
+        LOG_DBG("open-files limit %llu (already the hard limit)",
+                (unsigned long long) rl.rlim_cur);
+        return;
+    }
+    rlim_t old = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl)) {
+        LOG_WARN("cannot raise the open-files limit from %llu to %llu: %s",
+                 (unsigned long long) old, (unsigned long long) rl.rlim_max,
+                 strerror(errno));
+        return;
+    }
+    LOG_INFO("open-files limit raised from %llu to %llu (the hard limit)",
+             (unsigned long long) old, (unsigned long long) rl.rlim_max);
+}
+
 int
 daemon_opts_finish(const struct daemon_opts *d)
 {
+    daemon_raise_fd_limit();
     if (!d->tls_key && !d->tls_cert && !d->tls_ca) {
         return DAEMON_CONTINUE;
     }

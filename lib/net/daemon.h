@@ -7,6 +7,11 @@
  *   --log-file FILE               log to FILE instead of stderr
  *   --private-key FILE, --certificate FILE, --ca-cert FILE
  *                                 TLS for ssl:/pssl: streams (all three)
+ *   --max-connections N           connections at once per listener
+ *                                 (listener.h; default 1000, 0 unlimited)
+ *   --handshake-timeout SECONDS   an accepted connection must finish TLS and
+ *                                 speak OpenFlow within this (default 10,
+ *                                 0 none)
  *   -h, --help; -V, --version
  * Each daemon keeps its own usage text, which must describe these.
  *
@@ -52,6 +57,8 @@ enum {
     DAEMON_OPT_TLS_KEY,
     DAEMON_OPT_TLS_CERT,
     DAEMON_OPT_TLS_CA,
+    DAEMON_OPT_MAX_CONNS,
+    DAEMON_OPT_HANDSHAKE_TIMEOUT,
 };
 
 #define DAEMON_LONG_OPTIONS                                                 \
@@ -60,6 +67,9 @@ enum {
     { "private-key", required_argument, NULL, DAEMON_OPT_TLS_KEY },         \
     { "certificate", required_argument, NULL, DAEMON_OPT_TLS_CERT },        \
     { "ca-cert", required_argument, NULL, DAEMON_OPT_TLS_CA },              \
+    { "max-connections", required_argument, NULL, DAEMON_OPT_MAX_CONNS },   \
+    { "handshake-timeout", required_argument, NULL,                         \
+      DAEMON_OPT_HANDSHAKE_TIMEOUT },                                       \
     { "help", no_argument, NULL, 'h' },                                     \
     { "version", no_argument, NULL, 'V' }
 
@@ -82,10 +92,17 @@ struct daemon_opts {
  * DAEMON_CONTINUE or the exit status. */
 int daemon_opts_parse(struct daemon_opts *, int c, const char *arg);
 
-/* After the options: configures TLS if any TLS option was given (2 if not
- * all three were, 1 if the files do not load).  Returns DAEMON_CONTINUE or
- * the exit status. */
+/* After the options: raises the open-files limit (daemon_raise_fd_limit())
+ * and configures TLS if any TLS option was given (2 if not all three were,
+ * 1 if the files do not load).  Returns DAEMON_CONTINUE or the exit
+ * status. */
 int daemon_opts_finish(const struct daemon_opts *);
+
+/* Raises RLIMIT_NOFILE's soft limit to its hard limit (the soft limit is
+ * usually 1024, far below what a daemon with many peers needs; the hard
+ * limit is the administrator's bound).  Logs the change; a failure is only
+ * logged.  Every daemon calls it at start. */
+void daemon_raise_fd_limit(void);
 
 /* SIGTERM and SIGINT make loop_run(loop) return; SIGPIPE is ignored.
  * Call once the daemon exists and before announcing it is up, so that a

@@ -47,6 +47,7 @@ struct of_conn {
     bool dispatching;           /* Inside the fd callback. */
     bool destroy_pending;       /* of_conn_destroy() called while dispatching. */
     bool auto_echo;
+    uint64_t fail_timer;        /* Reports a dead stream from the loop. */
     struct of_conn_stats stats;
 };
 
@@ -123,6 +124,9 @@ of_conn_create(struct loop *loop, struct stream *stream,
 static void
 conn_free(struct of_conn *conn)
 {
+    if (conn->fail_timer) {
+        loop_cancel_timer(conn->loop, conn->fail_timer);
+    }
     buf_uninit(&conn->rx);
     free(conn);
 }
@@ -194,6 +198,11 @@ deliver_messages(struct of_conn *conn)
             return false;
         }
         conn->stats.rx_msgs++;
+        if (conn->stats.rx_msgs == 1) {
+            /* TLS is done and the peer speaks OpenFlow: no handshake
+             * timeout (listener.h) any more. */
+            stream_set_established(conn->stream);
+        }
         const struct of_header *oh = (const struct of_header *) msg->data;
         if (conn->auto_echo && oh->type == OFPT_ECHO_REQUEST) {
             answer_echo(conn, msg);
@@ -262,6 +271,18 @@ conn_fd_cb(struct loop *loop, int fd, unsigned int events, void *conn_)
     }
 }
 
+static int64_t
+fail_timer_cb(struct loop *loop, uint64_t id, void *conn_)
+{
+    struct of_conn *conn = conn_;
+    (void) loop;
+    (void) id;
+    conn->fail_timer = 0;
+    int error = stream_run(conn->stream);
+    conn_fail(conn, error ? error : -EPIPE);
+    return LOOP_TIMER_DONE;
+}
+
 int
 of_conn_send(struct of_conn *conn, struct buf *msg)
 {
@@ -275,10 +296,11 @@ of_conn_send(struct of_conn *conn, struct buf *msg)
         conn->stats.tx_bytes += msg->size;
     } else if (error == -ENOBUFS) {
         conn->stats.tx_dropped++;
-    } else {
-        /* Dead stream: the next fd callback reports it through on_close. */
-        loop_set_fd_interest(conn->loop, stream_fd(conn->stream),
-                             LOOP_READ | LOOP_WRITE);
+    } else if (!conn->fail_timer) {
+        /* Dead stream (e.g. -ETIMEDOUT: the peer stopped reading, and its
+         * socket may never become ready again): on_close is reported from
+         * the loop, never from inside the caller's send. */
+        conn->fail_timer = loop_add_timer(conn->loop, 0, fail_timer_cb, conn);
     }
     buf_delete(msg);
     if (!error && !conn->dispatching) {

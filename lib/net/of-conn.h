@@ -14,7 +14,13 @@
  * Sending: of_conn_send() takes ownership of the message buf in all cases
  * and hands its bytes to the stream's bounded send queue; -ENOBUFS means the
  * peer is not reading fast enough (see of_conn_queued_bytes()), and the
- * owner decides (drop, or of_conn_destroy() the connection).
+ * owner decides (drop, or of_conn_destroy() the connection).  A peer that
+ * reads nothing for the stream's stall timeout (stream.h) kills the stream:
+ * of_conn_send() returns -ETIMEDOUT and on_close follows from the loop.
+ *
+ * The first whole message received marks the stream established
+ * (stream_set_established(): a listener's handshake timeout no longer
+ * applies).
  *
  * Closing: on_close(conn, error, aux) is called once when the connection
  * ends: error 0 = peer closed cleanly, -EPROTO = framing error, or -errno

@@ -38,6 +38,12 @@ struct stream {
     int send_error;         /* 0, or the write error that killed it. */
     struct buf queue;       /* Bytes accepted by stream_send() not yet sent. */
     size_t queue_limit;
+    uint64_t progress_ms;   /* Last time the queue was empty or drained. */
+    bool established;       /* stream_set_established() was called. */
+    /* Called by stream_close() before anything is freed (listener.c counts
+     * its connections and cancels their handshake timers with it). */
+    void (*close_hook)(struct stream *, void *aux);
+    void *close_hook_aux;
 };
 
 struct stream_class {

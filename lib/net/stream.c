@@ -1,14 +1,52 @@
 /* stream — the generic layer of stream.h: prefix dispatch, connection
- * state, and the bounded send queue.  Providers only move bytes. */
+ * state, and the bounded send queue.  Providers only move bytes.
+ *
+ * Queue accounting: every change of a queue's size goes through
+ * queue_added()/queue_removed(), which keep the process-wide total (an
+ * atomic: streams of different threads share it). */
 #include "net/stream-provider.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "net/event-loop.h"
+#include "util/clock.h"
+#include "util/counter.h"
+#include "util/log.h"
+
+LOG_MODULE(stream);
+COUNTER_DEFINE(stream_stalled_disconnects,
+               "connections closed because the peer read nothing of a full "
+               "send queue for the stall timeout");
+COUNTER_DEFINE(stream_queue_refused,
+               "sends refused (-ENOBUFS) by a full per-connection or "
+               "process-wide send queue");
+
+static _Atomic size_t total_queued;
+static size_t total_queue_limit = STREAM_DEFAULT_TOTAL_QUEUE_LIMIT;
+static uint32_t stall_timeout_ms = STREAM_DEFAULT_STALL_MS;
+
+void stream_set_total_queue_limit(size_t n) { total_queue_limit = n; }
+size_t stream_total_queue_limit(void) { return total_queue_limit; }
+size_t stream_total_queued_bytes(void) { return atomic_load(&total_queued); }
+void stream_set_stall_timeout_ms(uint32_t ms) { stall_timeout_ms = ms; }
+uint32_t stream_stall_timeout_ms(void) { return stall_timeout_ms; }
+
+static void queue_added(size_t n) { atomic_fetch_add(&total_queued, n); }
+static void queue_removed(size_t n) { atomic_fetch_sub(&total_queued, n); }
+
+/* Empties the queue and gives its memory back. */
+static void
+queue_drop(struct stream *s)
+{
+    queue_removed(s->queue.size);
+    buf_uninit(&s->queue);
+    buf_init(&s->queue, 0);
+}
 
 static const struct stream_class *const stream_classes[] = {
     &tcp_stream_class,
@@ -74,6 +112,10 @@ stream_init(struct stream *s, const struct stream_class *class,
     s->send_error = 0;
     buf_init(&s->queue, 0);
     s->queue_limit = STREAM_DEFAULT_QUEUE_LIMIT;
+    s->progress_ms = 0;
+    s->established = false;
+    s->close_hook = NULL;
+    s->close_hook_aux = NULL;
 }
 
 int
@@ -115,13 +157,15 @@ flush_queue(struct stream *s)
         ssize_t n = s->class->send(s, s->queue.data, s->queue.size);
         if (n < 0 && n != -EAGAIN) {
             s->send_error = (int) n;
-            buf_clear(&s->queue);
+            queue_drop(s);
             return s->send_error;
         }
         if (n <= 0) {
             return 0;
         }
         buf_pull(&s->queue, n);
+        queue_removed(n);
+        s->progress_ms = clock_now_ms();
     }
     buf_clear(&s->queue);
     return 0;
@@ -137,7 +181,31 @@ queue_append(struct stream *s, const void *data, size_t n)
         memmove(q->base, q->data, q->size);
         q->data = q->base;
     }
+    if (!q->size) {
+        s->progress_ms = clock_now_ms();     /* The stall clock starts. */
+    }
     buf_put(q, data, n);
+    queue_added(n);
+}
+
+/* A send that does not fit: -ENOBUFS, or -ETIMEDOUT (the stream dies) if
+ * the peer has read nothing for the stall timeout. */
+static int
+refuse_send(struct stream *s)
+{
+    uint64_t now = clock_now_ms();
+    if (stall_timeout_ms && now - s->progress_ms >= stall_timeout_ms) {
+        static struct log_ratelimit rl = LOG_RATELIMIT_INIT(5, 10);
+        counter_inc(&stream_stalled_disconnects);
+        LOG_RL(&rl, LOG_LEVEL_WARN, "%s: peer read nothing of %zu queued "
+               "bytes for %u ms: disconnecting", s->name, s->queue.size,
+               (unsigned) (now - s->progress_ms));
+        s->send_error = -ETIMEDOUT;
+        queue_drop(s);
+        return s->send_error;
+    }
+    counter_inc(&stream_queue_refused);
+    return -ENOBUFS;
 }
 
 int
@@ -149,8 +217,10 @@ stream_send(struct stream *s, const void *data, size_t n)
     }
     /* A message larger than the limit still goes out when nothing else is
      * queued; otherwise it could never be sent. */
-    if (s->queue.size && s->queue.size + n > s->queue_limit) {
-        return -ENOBUFS;
+    if (s->queue.size && (s->queue.size + n > s->queue_limit
+                          || atomic_load(&total_queued) + n
+                             > total_queue_limit)) {
+        return refuse_send(s);
     }
     size_t sent = 0;
     if (!error && !s->queue.size) {
@@ -194,11 +264,18 @@ stream_wanted_events(const struct stream *s)
                                    : events;
 }
 
+void stream_set_established(struct stream *s) { s->established = true; }
+bool stream_is_established(const struct stream *s) { return s->established; }
+
 void
 stream_close(struct stream *s)
 {
     if (s) {
         char *name = s->name;
+        if (s->close_hook) {
+            s->close_hook(s, s->close_hook_aux);
+        }
+        queue_removed(s->queue.size);
         buf_uninit(&s->queue);
         s->class->close(s);         /* Closes the fd and frees s. */
         free(name);

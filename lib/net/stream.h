@@ -20,8 +20,18 @@
  * (stream_set_queue_limit(), default STREAM_DEFAULT_QUEUE_LIMIT bytes):
  * when the bytes would exceed the limit, stream_send() returns -ENOBUFS and
  * queues nothing.  That is the back-pressure: the owner reads
- * stream_queued_bytes() and decides whether to drop, wait, or disconnect a
- * peer that never reads.
+ * stream_queued_bytes() and decides whether to drop or wait.
+ *
+ * Memory bounds (issue 12): besides the per-stream limit, all the streams of
+ * the process together queue at most stream_total_queue_limit() bytes
+ * (default STREAM_DEFAULT_TOTAL_QUEUE_LIMIT): over it, a stream that already
+ * has bytes queued refuses more (-ENOBUFS), so one message can always go
+ * out on an idle stream.  A peer that does not read is disconnected: when a
+ * send is refused and nothing of the queue has been written for
+ * stream_stall_timeout_ms() (default STREAM_DEFAULT_STALL_MS), the stream
+ * dies with -ETIMEDOUT (its queue is freed at once; counted in
+ * stream_stalled_disconnects, logged once per stream, rate-limited).  A slow
+ * but reading peer makes progress and only sees -ENOBUFS.
  *
  * Providers: each prefix is a `struct stream_class` (stream-provider.h);
  * unix and tcp share the fd-based implementation in stream-fd.c.  TLS
@@ -44,6 +54,8 @@ struct stream;
 struct pstream;
 
 #define STREAM_DEFAULT_QUEUE_LIMIT (1024 * 1024)
+#define STREAM_DEFAULT_TOTAL_QUEUE_LIMIT (64u * 1024 * 1024)
+#define STREAM_DEFAULT_STALL_MS 10000
 
 /* Active streams. */
 
@@ -59,8 +71,9 @@ int stream_connect(struct stream *);
 ssize_t stream_recv(struct stream *, void *data, size_t n);
 /* Sends or queues all n bytes (while connecting, everything is queued and
  * goes out once connected).  Returns 0, -ENOBUFS (queue limit; nothing
- * queued), the connect error, or a write error (-EPIPE, ...) after which
- * the stream is dead. */
+ * queued), -ETIMEDOUT (the peer has not read for the stall timeout: the
+ * stream is dead), the connect error, or a write error (-EPIPE, ...) after
+ * which the stream is dead. */
 int stream_send(struct stream *, const void *data, size_t n);
 /* Flushes the send queue as far as the kernel allows.  0 (even if bytes
  * remain queued) or a write error. */
@@ -72,11 +85,24 @@ size_t stream_queue_limit(const struct stream *);
  * LOOP_READ, plus LOOP_WRITE while connecting or while bytes are queued. */
 unsigned int stream_wanted_events(const struct stream *);
 int stream_fd(const struct stream *);
+/* The owner says the peer has authenticated itself (TLS handshake done) and
+ * spoken the protocol (e.g. a first whole OpenFlow message): a stream
+ * accepted by a listener (listener.h) is shut down if this has not happened
+ * within the listener's handshake timeout. */
+void stream_set_established(struct stream *);
+bool stream_is_established(const struct stream *);
 /* The name it was opened with ("tcp:127.0.0.1:6653"), or for an accepted
  * stream the peer ("tcp:127.0.0.1:40312", "unix:PATH"). */
 const char *stream_name(const struct stream *);
 /* Closes and frees.  Queued bytes are dropped.  Accepts NULL. */
 void stream_close(struct stream *);
+
+/* Process-wide send-queue bounds (see above).  Main thread, at start-up. */
+void stream_set_total_queue_limit(size_t bytes);
+size_t stream_total_queue_limit(void);
+size_t stream_total_queued_bytes(void);
+void stream_set_stall_timeout_ms(uint32_t ms);
+uint32_t stream_stall_timeout_ms(void);
 
 /* Passive streams. */
 

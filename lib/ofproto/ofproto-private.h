@@ -28,7 +28,7 @@ struct flow_table;
 struct ofconn;
 struct packet;
 struct port;
-struct pstream;
+struct listener;
 
 /* One switch port as ofproto sees it (the datapath owns the port). */
 struct ofport {
@@ -42,7 +42,7 @@ struct ofport {
 struct ofproto_listener {
     struct list node;
     struct ofproto *ofproto;
-    struct pstream *pstream;
+    struct listener *listener;      /* lib/net/listener.h: cap, back-off. */
 };
 
 struct ofproto {

@@ -8,6 +8,7 @@
 #include "dp/flow-table.h"
 #include "dp/port.h"
 #include "net/event-loop.h"
+#include "net/listener.h"
 #include "net/stream.h"
 #include "ofproto/ofconn.h"
 #include "ofproto/ofproto-private.h"
@@ -148,8 +149,7 @@ ofproto_destroy(struct ofproto *p)
     }
     struct ofproto_listener *l, *lnext;
     LIST_FOR_EACH_SAFE (l, lnext, node, &p->listeners) {
-        loop_remove_fd(p->loop, pstream_fd(l->pstream));
-        pstream_close(l->pstream);
+        listener_close(l->listener);
         list_remove(&l->node);
         free(l);
     }
@@ -215,41 +215,30 @@ ofproto_controllers_changed(struct ofproto *p)
 
 /* Management listeners. */
 
+/* Accepting (the connection cap, EMFILE back-off and handshake timeout are
+ * lib/net/listener.c's). */
 static void
-listener_cb(struct loop *loop, int fd, unsigned int events, void *l_)
+accept_cb(struct listener *listener, struct stream *s, void *l_)
 {
     struct ofproto_listener *l = l_;
-    (void) loop;
-    (void) fd;
-    (void) events;
-    for (int i = 0; i < 16; i++) {
-        struct stream *s;
-        int error = pstream_accept(l->pstream, &s);
-        if (error) {
-            if (error != -EAGAIN) {
-                LOG_WARN("%s: accept: %s", pstream_name(l->pstream), strerror(-error));
-            }
-            return;
-        }
-        struct ofconn *c = ofconn_create_mgmt(l->ofproto, s);
-        list_push_back(&l->ofproto->mgmt, &c->node);
-        LOG_DBG("management connection from %s", c->name);
-    }
+    (void) listener;
+    struct ofconn *c = ofconn_create_mgmt(l->ofproto, s);
+    list_push_back(&l->ofproto->mgmt, &c->node);
+    LOG_DBG("management connection from %s", c->name);
 }
 
 int
 ofproto_add_listener(struct ofproto *p, const char *name, char **errp)
 {
-    struct pstream *ps;
-    int error = pstream_open(name, &ps, errp);
-    if (error) {
-        return error;
-    }
     struct ofproto_listener *l = xzalloc(sizeof *l);
     l->ofproto = p;
-    l->pstream = ps;
+    int error = listener_open(p->loop, name, NULL, accept_cb, l, &l->listener,
+                              errp);
+    if (error) {
+        free(l);
+        return error;
+    }
     list_push_back(&p->listeners, &l->node);
-    loop_add_fd(p->loop, pstream_fd(ps), LOOP_READ, listener_cb, l);
     return 0;
 }
 
@@ -261,7 +250,7 @@ ofproto_listener_port(const struct ofproto *p)
     }
     const struct ofproto_listener *l
         = CONTAINER_OF(p->listeners.next, struct ofproto_listener, node);
-    return pstream_port(l->pstream);
+    return listener_port(l->listener);
 }
 
 void

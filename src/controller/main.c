@@ -39,6 +39,11 @@ usage(FILE *out)
 "                        TLS (all three; e.g. from `plural pki`): then --listen\n"
 "                        pssl:PORT[:IP] and --connect ssl:IP:PORT work, with mutual\n"
 "                        certificate authentication\n"
+"  --max-connections N   connections at once per --listen (default 1000,\n"
+"                        0 = unlimited); more are closed at once\n"
+"  --handshake-timeout S close an accepted connection that has not finished\n"
+"                        TLS and the OpenFlow handshake within S seconds\n"
+"                        (default 10, 0 = never)\n"
 "  -h, --help            this help;  -V, --version\n"
 "\n"
 "Apps:\n");

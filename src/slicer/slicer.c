@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "net/event-loop.h"
+#include "net/listener.h"
 #include "net/of-conn.h"
 #include "net/rconn.h"
 #include "net/stream.h"
@@ -98,7 +99,7 @@ struct slice_conn {
 
 struct sw {
     struct slicer *slicer;
-    size_t listener;            /* Index of the pstream it came from. */
+    size_t listener;            /* Index of the listener it came from. */
     struct of_conn *conn;
     char *name;
     bool hello_seen;            /* An OpenFlow 1.0 (or later) HELLO. */
@@ -114,9 +115,10 @@ struct sw {
 
 struct slicer {
     struct loop *loop;
-    struct pstream **pstreams;
-    size_t *n_listener_sws;     /* Switches per pstream (max_switches). */
-    size_t n_pstreams;
+    struct listener **listeners;    /* lib/net/listener.h: cap, back-off,
+                                     * handshake timeout. */
+    size_t *n_listener_sws;     /* Switches per listener (max_switches). */
+    size_t n_listeners;
     uint32_t max_switches;
     uint64_t switches_refused;  /* Over max_switches. */
     struct slice **slices;
@@ -1305,8 +1307,15 @@ sw_on_close(struct of_conn *conn, int error, void *aux)
 {
     struct sw *sw = aux;
     (void) conn;
-    LOG_INFO("switch %s (dpid %016"PRIx64") disconnected (%s)", sw->name, sw->dpid,
-             error ? strerror(-error) : "closed");
+    if (sw->ready) {
+        LOG_INFO("switch %s (dpid %016"PRIx64") disconnected (%s)", sw->name, sw->dpid,
+                 error ? strerror(-error) : "closed");
+    } else {
+        /* Before FEATURES_REPLY any peer causes these: rate-limited. */
+        static struct log_ratelimit rl = LOG_RATELIMIT_INIT(20, 10);
+        LOG_RL(&rl, LOG_LEVEL_INFO, "switch %s disconnected before its handshake (%s)",
+               sw->name, error ? strerror(-error) : "closed");
+    }
     sw_remove(sw);
 }
 
@@ -1315,54 +1324,57 @@ static const struct of_conn_callbacks sw_cbs = {
     .on_close = sw_on_close,
 };
 
+/* One accepted switch.  The connection cap, the EMFILE back-off and the
+ * handshake timeout (a switch that does not complete TLS and say HELLO in
+ * time) are lib/net/listener.c's. */
 static void
-accept_switches(struct loop *loop, int fd, unsigned int events, void *aux)
+accept_switch(struct listener *l, struct stream *stream, void *aux)
 {
+    static struct log_ratelimit rl = LOG_RATELIMIT_INIT(20, 10);
     struct slicer *s = aux;
-    (void) fd;
-    (void) events;
-    for (size_t i = 0; i < s->n_pstreams; i++) {
-        struct stream *stream;
-        while (!pstream_accept(s->pstreams[i], &stream)) {
-            if (s->n_listener_sws[i] >= s->max_switches) {
-                /* Accepted and closed (not left in the backlog, which
-                 * would keep the listener readable). */
-                s->switches_refused++;
-                counter_inc(&slicer_switch_refused);
-                static struct log_ratelimit rl = LOG_RATELIMIT_INIT(1, 5);
-                LOG_RL(&rl, LOG_LEVEL_WARN, "switch from %s refused: %"PRIu32" switch "
-                       "connections on this listener (--max-switches)",
-                       stream_name(stream), s->max_switches);
-                stream_close(stream);
-                continue;
-            }
-            struct sw *sw = xzalloc(sizeof *sw);
-            sw->slicer = s;
-            sw->listener = i;
-            s->n_listener_sws[i]++;
-            sw->name = xstrdup(stream_name(stream));
-            xid_map_init(&sw->xids);
-            sw->out.owner = sw;
-            sw->out.is_sw = true;
-            sw->conn = of_conn_create(loop, stream, &sw_cbs, sw);
-            of_conn_set_auto_echo(sw->conn, true);
-            s->sws = xrealloc(s->sws, (s->n_sws + 1) * sizeof *s->sws);
-            s->sws[s->n_sws++] = sw;
-
-            struct ofp_msg m;
-            ofp_make_hello(&m, 1);
-            sw_send(sw, &m);
-            ofp_msg_init(&m, OFPT_FEATURES_REQUEST, 2);
-            sw_send(sw, &m);
-            /* Whole frames in every PACKET_IN: the slicer decides per
-             * slice what to buffer and how much to pass on. */
-            ofp_msg_init(&m, OFPT_SET_CONFIG, 3);
-            m.config.flags = 0;
-            m.config.miss_send_len = UINT16_MAX;
-            sw_send(sw, &m);
-            LOG_INFO("switch connected from %s", sw->name);
-        }
+    struct loop *loop = s->loop;
+    size_t i = 0;
+    while (i < s->n_listeners && s->listeners[i] != l) {
+        i++;
     }
+    BUG_ON(i >= s->n_listeners);
+    if (s->n_listener_sws[i] >= s->max_switches) {
+        /* Accepted and closed (not left in the backlog, which would keep
+         * the listener readable). */
+        s->switches_refused++;
+        counter_inc(&slicer_switch_refused);
+        static struct log_ratelimit rl_refused = LOG_RATELIMIT_INIT(1, 5);
+        LOG_RL(&rl_refused, LOG_LEVEL_WARN, "switch from %s refused: %"PRIu32" switch "
+               "connections on this listener (--max-switches)",
+               stream_name(stream), s->max_switches);
+        stream_close(stream);
+        return;
+    }
+    struct sw *sw = xzalloc(sizeof *sw);
+    sw->slicer = s;
+    sw->listener = i;
+    s->n_listener_sws[i]++;
+    sw->name = xstrdup(stream_name(stream));
+    xid_map_init(&sw->xids);
+    sw->out.owner = sw;
+    sw->out.is_sw = true;
+    sw->conn = of_conn_create(loop, stream, &sw_cbs, sw);
+    of_conn_set_auto_echo(sw->conn, true);
+    s->sws = xrealloc(s->sws, (s->n_sws + 1) * sizeof *s->sws);
+    s->sws[s->n_sws++] = sw;
+
+    struct ofp_msg m;
+    ofp_make_hello(&m, 1);
+    sw_send(sw, &m);
+    ofp_msg_init(&m, OFPT_FEATURES_REQUEST, 2);
+    sw_send(sw, &m);
+    /* Whole frames in every PACKET_IN: the slicer decides per
+     * slice what to buffer and how much to pass on. */
+    ofp_msg_init(&m, OFPT_SET_CONFIG, 3);
+    m.config.flags = 0;
+    m.config.miss_send_len = UINT16_MAX;
+    sw_send(sw, &m);
+    LOG_RL(&rl, LOG_LEVEL_INFO, "switch connected from %s", sw->name);
 }
 
 static int64_t
@@ -1739,20 +1751,19 @@ slicer_create(struct loop *loop, const struct slicer_options *o,
         s->slices[s->n_slices++] = slice_create(def);
     }
     for (size_t i = 0; i < o->n_listen; i++) {
-        struct pstream *ps;
+        struct listener *l;
         char *err = NULL;
-        error = pstream_open(o->listen[i], &ps, &err);
+        error = listener_open(loop, o->listen[i], NULL, accept_switch, s, &l, &err);
         if (error) {
             *errp = xasprintf("%s: %s", o->listen[i], err ? err : strerror(-error));
             free(err);
             goto fail;
         }
-        s->pstreams = xrealloc(s->pstreams, (s->n_pstreams + 1) * sizeof *s->pstreams);
+        s->listeners = xrealloc(s->listeners, (s->n_listeners + 1) * sizeof *s->listeners);
         s->n_listener_sws = xrealloc(s->n_listener_sws,
-                                     (s->n_pstreams + 1) * sizeof *s->n_listener_sws);
-        s->n_listener_sws[s->n_pstreams] = 0;
-        s->pstreams[s->n_pstreams++] = ps;
-        loop_add_fd(loop, pstream_fd(ps), LOOP_READ, accept_switches, s);
+                                     (s->n_listeners + 1) * sizeof *s->n_listener_sws);
+        s->n_listener_sws[s->n_listeners] = 0;
+        s->listeners[s->n_listeners++] = l;
     }
     if (o->ctl_path) {
         error = slicer_ctl_start(s, loop, o->ctl_path, errp);
@@ -1791,7 +1802,7 @@ fail:
 uint16_t
 slicer_listen_port(const struct slicer *s)
 {
-    return s->n_pstreams ? pstream_port(s->pstreams[0]) : 0;
+    return s->n_listeners ? listener_port(s->listeners[0]) : 0;
 }
 
 void
@@ -1809,11 +1820,10 @@ slicer_destroy(struct slicer *s)
         sw_remove(s->sws[0]);
     }
     free(s->sws);
-    for (size_t i = 0; i < s->n_pstreams; i++) {
-        loop_remove_fd(s->loop, pstream_fd(s->pstreams[i]));
-        pstream_close(s->pstreams[i]);
+    for (size_t i = 0; i < s->n_listeners; i++) {
+        listener_close(s->listeners[i]);
     }
-    free(s->pstreams);
+    free(s->listeners);
     free(s->n_listener_sws);
     for (size_t i = 0; i < s->n_slices; i++) {
         slice_destroy(s->slices[i]);

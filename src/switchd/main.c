@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "dp/port.h"
 #include "net/ctl-server.h"
+#include "net/daemon.h"
 #include "net/event-loop.h"
 #include "net/stream-ssl.h"
 #include "ofproto/ofproto.h"
@@ -205,6 +206,8 @@ main(int argc, char *argv[])
     if (o.detach) {
         detach_now();
     }
+    daemon_raise_fd_limit();
+    listener_set_defaults(&o.listen_cfg);
     signal(SIGPIPE, SIG_IGN);
 
     struct loop *loop = loop_create();

@@ -28,6 +28,11 @@ switchd_usage(FILE *out)
 "                           listeners (mutual authentication, PEM files)\n"
 "  --fail-mode MODE         secure (default: keep flows, drop table misses)\n"
 "                           or standalone (learning switch without controller)\n"
+"  --max-connections N      management connections at once per --listen\n"
+"                           (default %d; 0 = unlimited)\n"
+"  --handshake-timeout S    close a management connection that has not\n"
+"                           finished TLS and sent an OpenFlow message\n"
+"                           within S seconds (default %d; 0 = never)\n"
 "  --ctl PATH               control socket (default %s, mode 0600)\n"
 "  --config FILE            read options from FILE, one `key = value` per line\n"
 "  --pidfile PATH           write the process id to PATH\n"
@@ -37,7 +42,8 @@ switchd_usage(FILE *out)
 "  --help, --version\n\n"
 "Control it with `plural switch` (see plural switch --help).\n"
 "Exit status: 0 after a clean stop, 1 on a runtime failure, 2 for bad options.\n",
-            SWITCHD_DEFAULT_CTL);
+            LISTENER_DEFAULT_MAX_CONNS,
+            LISTENER_DEFAULT_HANDSHAKE_TIMEOUT_MS / 1000, SWITCHD_DEFAULT_CTL);
 }
 
 void
@@ -45,6 +51,7 @@ switchd_options_init(struct switchd_options *o)
 {
     memset(o, 0, sizeof *o);
     o->fail_mode = OFPROTO_FAIL_SECURE;
+    listener_get_defaults(&o->listen_cfg);
 }
 
 static void
@@ -210,6 +217,16 @@ apply(struct switchd_options *o, const char *key, const char *value,
         char *v = colon ? xstrdup(value) : xasprintf("ALL:%s", value);
         push(&o->verbose, &o->n_verbose, v);
         free(v);
+    } else if (!strcmp(key, "max-connections")) {
+        if (listener_parse_max_conns(value, &o->listen_cfg.max_conns)) {
+            *errp = xasprintf("--max-connections: '%s' is not 0..1000000", value);
+            return -EINVAL;
+        }
+    } else if (!strcmp(key, "handshake-timeout")) {
+        if (listener_parse_handshake_timeout(value, &o->listen_cfg.handshake_timeout_ms)) {
+            *errp = xasprintf("--handshake-timeout: '%s' is not 0..3600 seconds", value);
+            return -EINVAL;
+        }
     } else if (!strcmp(key, "config")) {
         return parse_file(o, value, depth + 1, errp);
     } else {

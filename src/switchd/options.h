@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "net/listener.h"
 #include "ofproto/ofproto.h"
 
 #define SWITCHD_DEFAULT_CTL "/run/plural/switchd.ctl"
@@ -37,6 +38,7 @@ struct switchd_options {
     char *pidfile;
     char *log_file;
     char *private_key, *certificate, *ca_cert;     /* TLS (ssl:, pssl:). */
+    struct listener_config listen_cfg;  /* --max-connections, --handshake-timeout. */
     bool detach;
     bool help, version;
 };
