@@ -25,7 +25,7 @@ COUNTER_DEFINE(ctl_packet_in_malformed_frame, "PACKET_IN frames with truncated h
  * its output drains (with the stream's own bounded queue, stream.h, at most
  * about twice this is held per switch). */
 enum { CTL_HANDSHAKE_TIMEOUT_MS = 10000, CTL_TX_FLUSH_BYTES = 65536,
-       CTL_TX_HIGH_WATER = 1024 * 1024 };
+       CTL_TX_HIGH_WATER = 256 * 1024 };
 
 struct ctl_switch *
 ctl_switch_alloc(struct controller *ctl, const char *name)
@@ -599,7 +599,14 @@ ctl_switch_flush(struct ctl_switch *sw)
 bool
 ctl_switch_may_read(const struct ctl_switch *sw)
 {
-    return sw->tx.size < CTL_TX_HIGH_WATER;
+    if (sw->tx.size >= CTL_TX_HIGH_WATER) {
+        return false;
+    }
+    /* The process-wide send-queue total is reached (stream.h): a switch
+     * with output of its own still queued waits; one that is keeping up
+     * (nothing queued) is not held back by the others. */
+    return !sw->stream || !stream_queued_bytes(sw->stream)
+           || stream_total_queued_bytes() < stream_total_queue_limit();
 }
 
 void

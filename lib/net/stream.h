@@ -54,7 +54,7 @@ struct stream;
 struct pstream;
 
 #define STREAM_DEFAULT_QUEUE_LIMIT (1024 * 1024)
-#define STREAM_DEFAULT_TOTAL_QUEUE_LIMIT (64u * 1024 * 1024)
+#define STREAM_DEFAULT_TOTAL_QUEUE_LIMIT (32u * 1024 * 1024)
 #define STREAM_DEFAULT_STALL_MS 10000
 
 /* Active streams. */
