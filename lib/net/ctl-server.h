@@ -11,6 +11,9 @@
  * reply and the connection stays usable.  Lines longer than
  * CTL_MAX_LINE bytes close the connection.
  *
+ * Clients: at most 64 at once (more are accepted and closed at once, see
+ * listener.h); no handshake timeout (the socket is the owner's only).
+ *
  * Commands: ctl_server_register(server, "dump-flows", 0, 1, handler, aux).
  * The handler gets argc/argv with argv[0] = the command name and
  * argv[1..argc-1] = the arguments; min_args/max_args bound argc-1 and are
