@@ -335,7 +335,7 @@ ctl_server_create(struct loop *loop, const char *path,
     }
     char *name = xasprintf("punix:%s", path);
     struct ctl_server *server = xzalloc(sizeof *server);
-    const struct listener_config cfg = { CTL_MAX_CONNS, 0 };
+    const struct listener_config cfg = { CTL_MAX_CONNS, 0, 0 };
     int error = listener_open(loop, name, &cfg, accept_cb, server,
                               &server->listener, errp);
     free(name);

@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "net/event-loop.h"
 #include "net/stream-provider.h"
@@ -33,6 +35,7 @@ COUNTER_DEFINE(listener_handshake_timeouts,
 
 static struct listener_config defaults = {
     LISTENER_DEFAULT_MAX_CONNS, LISTENER_DEFAULT_HANDSHAKE_TIMEOUT_MS,
+    LISTENER_DEFAULT_FD_RESERVE,
 };
 
 struct listener {
@@ -88,9 +91,10 @@ pause_listener(struct listener *l, int error)
     l->backoff_ms = MIN(delay * 2, LISTENER_BACKOFF_MAX_MS);
     l->stats.exhausted++;
     counter_inc(&listener_accept_exhausted);
-    LOG_RL(&rl, LOG_LEVEL_WARN, "%s: accept: %s (%u connections open): "
+    LOG_RL(&rl, LOG_LEVEL_WARN, "%s: accept: %s (%u connections open; "
+           "the last %u descriptors are kept for the control socket): "
            "not accepting for %u ms", pstream_name(l->pstream),
-           strerror(-error), l->n_conns, (unsigned) delay);
+           strerror(-error), l->n_conns, l->cfg.fd_reserve, (unsigned) delay);
     l->paused = true;
     loop_set_fd_interest(l->loop, pstream_fd(l->pstream), 0);
     l->resume_timer = loop_add_timer(l->loop, delay, resume_cb, l);
@@ -134,6 +138,19 @@ conn_closed(struct stream *s, void *lc_)
     }
 }
 
+/* The lowest descriptor of the reserve (listener.h), or INT32_MAX. */
+static int
+reserve_start(const struct listener *l)
+{
+    struct rlimit rl;
+    if (!l->cfg.fd_reserve || getrlimit(RLIMIT_NOFILE, &rl)
+        || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > INT32_MAX) {
+        return INT32_MAX;
+    }
+    unsigned int reserve = MIN(l->cfg.fd_reserve, rl.rlim_cur / 4);
+    return (int) (rl.rlim_cur - reserve);
+}
+
 static bool
 over_cap(const struct listener *l)
 {
@@ -148,6 +165,7 @@ listener_fd_cb(struct loop *loop, int fd, unsigned int events, void *l_)
     struct listener *l = l_;
     (void) fd;
     (void) events;
+    int reserve = reserve_start(l);
     for (int i = 0; i < ACCEPTS_PER_CALLBACK && !l->paused; i++) {
         struct stream *s;
         int error = pstream_accept(l->pstream, &s);
@@ -165,6 +183,11 @@ listener_fd_cb(struct loop *loop, int fd, unsigned int events, void *l_)
             LOG_RL(&rl_err, LOG_LEVEL_WARN, "%s: accept: %s",
                    pstream_name(l->pstream), strerror(-error));
             continue;
+        }
+        if (stream_fd(s) >= reserve) {
+            stream_close(s);
+            pause_listener(l, -EMFILE);
+            return;
         }
         l->backoff_ms = 0;
         if (over_cap(l)) {

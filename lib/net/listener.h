@@ -13,6 +13,13 @@
  *     back-off that starts at LISTENER_BACKOFF_MIN_MS and doubles up to
  *     LISTENER_BACKOFF_MAX_MS, and resets after a successful accept.
  *     Counted (listener_accept_exhausted).
+ *   - Descriptor reserve: the highest `fd_reserve` descriptors below
+ *     RLIMIT_NOFILE (at most a quarter of it) are kept for what must work
+ *     when peers have taken everything else: the control socket (whose
+ *     listener reserves none), outgoing connections, files.  Linux hands
+ *     out the lowest free descriptor, so an accepted descriptor inside the
+ *     reserve means the rest is in use: it is closed at once and the
+ *     listener pauses as for EMFILE (counted the same way).
  *   - Handshake timeout: an accepted connection that is not
  *     stream_set_established() by its owner within `handshake_timeout_ms`
  *     (a stalled TLS handshake, an idle peer that never speaks) is shut
@@ -43,12 +50,14 @@ struct stream;
 
 #define LISTENER_DEFAULT_MAX_CONNS 1000
 #define LISTENER_DEFAULT_HANDSHAKE_TIMEOUT_MS 10000
+#define LISTENER_DEFAULT_FD_RESERVE 32
 #define LISTENER_BACKOFF_MIN_MS 100
 #define LISTENER_BACKOFF_MAX_MS 2000
 
 struct listener_config {
     unsigned int max_conns;         /* 0: unlimited. */
     uint32_t handshake_timeout_ms;  /* 0: none. */
+    unsigned int fd_reserve;        /* Descriptors left to others. */
 };
 
 /* The process-wide defaults (initially the LISTENER_DEFAULT_* values). */

@@ -84,7 +84,7 @@ test_cap(void **state)
     struct loop *loop = loop_create();
     struct accepted a = { .establish = true };
     struct listener *l;
-    const struct listener_config cfg = { 2, 0 };
+    const struct listener_config cfg = { 2, 0, 0 };
     assert_int_equal(listener_open(loop, "ptcp:0:127.0.0.1", &cfg, accept_cb,
                                    &a, &l, NULL), 0);
     struct stream *c[4];
@@ -194,6 +194,66 @@ test_emfile_pauses(void **state)
     loop_destroy(loop);
 }
 
+/* The descriptor reserve: when an accepted descriptor lands in the top
+ * `fd_reserve` below the limit, a peer listener closes it and pauses; a
+ * listener without a reserve (the control socket's) still accepts. */
+static void
+test_fd_reserve(void **state)
+{
+    (void) state;
+    struct loop *loop = loop_create();
+    struct accepted peers = { .establish = true }, ctl = { .establish = true };
+    struct listener *lp, *lc;
+    const struct listener_config peer_cfg = { 0, 0, 32 }, ctl_cfg = { 0, 0, 0 };
+    assert_int_equal(listener_open(loop, "ptcp:0:127.0.0.1", &peer_cfg,
+                                   accept_cb, &peers, &lp, NULL), 0);
+    assert_int_equal(listener_open(loop, "ptcp:0:127.0.0.1", &ctl_cfg,
+                                   accept_cb, &ctl, &lc, NULL), 0);
+    struct stream *c1 = connect_to(lp), *c2 = connect_to(lc);
+    assert_int_equal(test_wait_fd(stream_fd(c1), POLLOUT), 1);
+    assert_int_equal(test_wait_fd(stream_fd(c2), POLLOUT), 1);
+
+    /* Make the next descriptor (the lowest free one) fall in the reserve:
+     * at least 40 in use, limit 10 above. */
+    int fds[64], n_fds = 0;
+    for (;;) {
+        int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        assert_true(fd >= 0 && n_fds < 64);
+        if (fd >= 40) {
+            close(fd);
+            break;
+        }
+        fds[n_fds++] = fd;
+    }
+    struct rlimit old, low;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    low = old;
+    low.rlim_cur = 50;
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+
+    clock_stop();
+    run_loop(loop);
+    struct listener_stats st;
+    listener_get_stats(lp, &st);
+    assert_int_equal(peers.n, 0);
+    assert_int_equal(st.exhausted, 1);
+    assert_true(listener_is_paused(lp));
+    assert_true(peer_closed(c1));
+    assert_int_equal(ctl.n, 1);             /* The control socket works. */
+    clock_resume();
+
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    for (int i = 0; i < n_fds; i++) {
+        close(fds[i]);
+    }
+    stream_close(ctl.streams[0]);
+    stream_close(c1);
+    stream_close(c2);
+    listener_close(lp);
+    listener_close(lc);
+    loop_destroy(loop);
+}
+
 /* A connection that is not established within the handshake timeout is
  * shut down; an established one is left alone. */
 static void
@@ -203,7 +263,7 @@ test_handshake_timeout(void **state)
     struct loop *loop = loop_create();
     struct accepted a = { .establish = false };
     struct listener *l;
-    const struct listener_config cfg = { 0, 1000 };
+    const struct listener_config cfg = { 0, 1000, 0 };
     clock_stop();
     assert_int_equal(listener_open(loop, "ptcp:0:127.0.0.1", &cfg, accept_cb,
                                    &a, &l, NULL), 0);
@@ -389,6 +449,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cap),
         cmocka_unit_test(test_emfile_pauses),
+        cmocka_unit_test(test_fd_reserve),
         cmocka_unit_test(test_handshake_timeout),
         cmocka_unit_test(test_stalled_peer_disconnected),
         cmocka_unit_test(test_reading_peer_kept),
