@@ -352,7 +352,9 @@ cmd_show(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
                    ", buffers %"JSON_INTEGER_FORMAT"\n",
                    json_string_value(json_object_get(sw, "dpid")),
                    json_string_value(json_object_get(sw, "controller")),
-                   json_is_true(json_object_get(sw, "connected")) ? "connected" : "not connected",
+                   json_is_true(json_object_get(sw, "connected")) ? "connected"
+                   : json_is_true(json_object_get(sw, "parked"))
+                   ? "parked (controller down; another switch retries)" : "not connected",
                    cn && *cn ? " (certificate cn=" : "", cn && *cn ? cn : "",
                    cn && *cn ? ")" : "",
                    json_integer_value(json_object_get(sw, "flows")),

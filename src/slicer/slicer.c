@@ -95,6 +95,7 @@ struct slice_conn {
     uint32_t hold_delete_ms;
     uint64_t hold_delete_until_ms;
     struct garbage_window garbage;  /* Bad messages from the controller. */
+    bool parked;                /* No rconn: the slice is dead (struct slice). */
 };
 
 struct sw {
@@ -451,8 +452,107 @@ slice_conn_create(struct sw *sw, struct slice *slice)
     sc->out.owner = sc;
     flow_track_init(&sc->flows);
     buffer_track_init(&sc->buffers);
-    sc->rconn = open_rconn(sc);
+    if (slice->dead) {
+        sc->parked = true;      /* The prober (another switch) retries. */
+    } else {
+        sc->rconn = open_rconn(sc);
+    }
     return sc;
+}
+
+/* Parks a slice connection of a dead slice: no socket, no timer. */
+static void
+sc_park(struct slice_conn *sc)
+{
+    rconn_destroy(sc->rconn);
+    sc->rconn = NULL;
+    sc->parked = true;
+    buffer_track_clear(&sc->buffers);
+    batch_drop(&sc->out);
+}
+
+static void
+sc_unpark(struct slice_conn *sc)
+{
+    if (sc->parked) {
+        sc->parked = false;
+        sc->rconn = open_rconn(sc);
+    }
+}
+
+/* The slice's controller answered (through the prober): every switch
+ * connects to it again, at once. */
+static void
+slice_wake(struct slicer *s, struct slice *slice)
+{
+    size_t idx = slice_index(s, slice);
+    slice->dead = false;
+    LOG_INFO("slice %s: controller %s reachable again: connecting every switch",
+             slice->def->name, slice->def->controller);
+    for (size_t i = 0; i < s->n_sws; i++) {
+        if (s->sws[i]->ready) {
+            sc_unpark(s->sws[i]->conns[idx]);
+        }
+    }
+}
+
+/* Housekeeping for one slice: a slice whose controller no switch could
+ * reach (every connection backing off) is declared dead and all its
+ * connections but one are parked, so a slice whose controller is down
+ * costs one reconnecting connection, not one per switch; once that one
+ * connects, slice_wake().  Returns the number of parked connections. */
+static size_t
+slice_check_alive(struct slicer *s, size_t idx)
+{
+    struct slice *slice = s->slices[idx];
+    struct slice_conn *prober = NULL, *first = NULL;
+    bool all_backing_off = true;
+    size_t n_parked = 0;
+    for (size_t i = 0; i < s->n_sws; i++) {
+        struct sw *sw = s->sws[i];
+        if (!sw->ready) {
+            continue;
+        }
+        struct slice_conn *sc = sw->conns[idx];
+        first = first ? first : sc;
+        if (!sc->rconn) {
+            n_parked++;
+            continue;
+        }
+        prober = prober ? prober : sc;
+        if (rconn_is_connected(sc->rconn)) {
+            if (slice->dead) {
+                slice_wake(s, slice);
+            }
+            return 0;
+        }
+        if (rconn_get_state(sc->rconn) != RCONN_BACKOFF) {
+            all_backing_off = false;
+        }
+    }
+    if (!first) {
+        return 0;
+    }
+    if (!prober) {
+        sc_unpark(first);       /* The prober's switch went away. */
+        return n_parked - 1;
+    }
+    if (all_backing_off && !slice->dead) {
+        slice->dead = true;
+        LOG_INFO("slice %s: controller %s unreachable from every switch: "
+                 "retrying from switch %016"PRIx64" only", slice->def->name,
+                 slice->def->controller, prober->sw->dpid);
+    }
+    if (slice->dead) {
+        for (size_t i = 0; i < s->n_sws; i++) {
+            struct sw *sw = s->sws[i];
+            if (sw->ready && sw->conns[idx] != prober && sw->conns[idx]->rconn) {
+                sc_park(sw->conns[idx]);
+                n_parked++;
+            }
+        }
+    }
+    return n_parked;
 }
 
 static void
@@ -519,6 +619,9 @@ sc_on_connected(struct rconn *rc, void *aux)
     }
     ofp_make_hello(&hello, 0);
     send_msg_to(rc, &hello);
+    if (sc->slice->dead) {
+        slice_wake(sc->sw->slicer, sc->slice);
+    }
     LOG_INFO("slice %s: controller %s connected for switch %016"PRIx64"%s%s",
              sc->slice->def->name, sc->slice->def->controller, sc->sw->dpid,
              sc->peer_cn[0] ? ", certificate cn=" : "", sc->peer_cn);
@@ -1391,6 +1494,9 @@ housekeeping(struct loop *loop, uint64_t id, void *aux)
             buffer_track_expire(&sw->conns[k]->buffers, now, BUFFER_MAX_AGE_MS);
         }
     }
+    for (size_t k = 0; k < s->n_slices; k++) {
+        slice_check_alive(s, k);
+    }
     return HOUSEKEEPING_MS;
 }
 
@@ -1557,6 +1663,7 @@ slicer_set_controller(struct slicer *s, const char *name, const char *target,
     free(slice->def->controller);
     slice->def->controller = xstrdup(target);
     size_t idx = slice_index(s, slice);
+    slice->dead = false;        /* A new address: every switch tries it. */
     /* Only the control connection moves: flows, flow tracking and
      * counters stay; nothing is sent to the switch. */
     for (size_t i = 0; i < s->n_sws; i++) {
@@ -1564,6 +1671,7 @@ slicer_set_controller(struct slicer *s, const char *name, const char *target,
         if (sw->ready) {
             struct slice_conn *sc = sw->conns[idx];
             rconn_destroy(sc->rconn);
+            sc->parked = false;
             buffer_track_clear(&sc->buffers);
             batch_drop(&sc->out);
             sc->peer_cn[0] = '\0';
@@ -1642,6 +1750,7 @@ slicer_slice_to_json(const struct slicer *s, const struct slice *slice,
 {
     json_t *j = slice_def_to_json(slice->def);
     json_object_set_new(j, "counters", counters_to_json(&slice->counters));
+    json_object_set_new(j, "controller_down", json_boolean(slice->dead));
     if (slice->last_refusal) {
         json_object_set_new(j, "last_refusal", json_string(slice->last_refusal));
     }
@@ -1656,10 +1765,11 @@ slicer_slice_to_json(const struct slicer *s, const struct slice *slice,
             struct slice_conn *sc = sw->conns[idx];
             char dpid[24];
             snprintf(dpid, sizeof dpid, "%016"PRIx64, sw->dpid);
-            json_array_append_new(sws, json_pack("{s:s, s:s, s:b, s:s, s:I, s:I}",
+            json_array_append_new(sws, json_pack("{s:s, s:s, s:b, s:b, s:s, s:I, s:I}",
                 "dpid", dpid,
-                "controller", sc->rconn ? rconn_target(sc->rconn) : "",
+                "controller", sc->rconn ? rconn_target(sc->rconn) : slice->def->controller,
                 "connected", sc->rconn && rconn_is_connected(sc->rconn),
+                "parked", sc->parked,
                 "controller_cn", sc->peer_cn,
                 "flows", (json_int_t) flow_track_count(&sc->flows),
                 "buffers", (json_int_t) buffer_track_count(&sc->buffers)));

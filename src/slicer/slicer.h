@@ -101,6 +101,10 @@ struct slice {
     struct slice_counters counters;
     char *last_refusal;         /* Why the last controller was refused
                                  * (identity binding), or NULL. */
+    /* Controller unreachable from every switch: only one switch's
+     * connection (the prober) keeps retrying; the others are parked (no
+     * socket, no timer) until the prober gets through. */
+    bool dead;
 };
 
 int slicer_create(struct loop *, const struct slicer_options *,
