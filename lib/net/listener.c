@@ -113,8 +113,8 @@ handshake_timer_cb(struct loop *loop, uint64_t id, void *lc_)
         counter_inc(&listener_handshake_timeouts);
         LOG_RL(&rl, LOG_LEVEL_INFO, "%s: no %s within %u ms: closing",
                stream_name(lc->stream),
-               stream_connect(lc->stream) == -EAGAIN ? "TLS handshake"
-                                                     : "protocol handshake",
+               lc->stream->connect_error == -EAGAIN ? "TLS handshake"
+                                                    : "protocol handshake",
                (unsigned) lc->listener->cfg.handshake_timeout_ms);
         /* The owner sees end-of-stream and closes as for any lost peer. */
         shutdown(stream_fd(lc->stream), SHUT_RDWR);

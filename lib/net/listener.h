@@ -37,6 +37,7 @@
  * Ownership: the accept callback owns each new stream (close it with
  * stream_close() as usual: that is what the count follows).  A listener may
  * be closed while its streams live on; its memory goes with the last one.
+ * The accept callback must not close its own listener.
  * Thread-safety: the thread that runs `loop`. */
 #ifndef PLURAL_NET_LISTENER_H
 #define PLURAL_NET_LISTENER_H 1

@@ -10,6 +10,13 @@
 . "$(dirname "$0")/res-lib.sh"
 res_require
 MAX_MB=${RES_MAX_MB:-160}
+# Under AddressSanitizer freed memory sits in its quarantine, so peak RSS
+# says nothing about our queues there: the bound is checked in normal builds
+# only (the disconnections are checked in both).
+if ldd "$SWITCHD" 2>/dev/null | grep -q libasan; then
+    log "AddressSanitizer build: peak RSS not checked"
+    MAX_MB=1000000
+fi
 # RES_KINDS="controller" runs one daemon only (for a quick check).
 
 for kind in ${RES_KINDS:-switchd controller slicer}; do
