@@ -20,7 +20,7 @@ for kind in switchd controller slicer; do
     hard=$(awk '/Max open files/ { print $5 }' "/proc/$PID/limits")
     [ "$soft" = "$hard" ] || fail "$kind: open-files limit not raised: soft $soft, hard $hard"
 
-    res_peers idle "$PORT" 50 3 >"$T/idle-$kind.out" 2>&1 || fail "$kind: peers failed"
+    res_peers idle "$PORT" 50 4 >"$T/idle-$kind.out" 2>&1 || fail "$kind: peers failed"
     read -r _ opened _ closed <"$T/idle-$kind.out"
     refused=$(res_counter listener_refused_cap)
     timeouts=$(res_counter listener_handshake_timeouts)
@@ -29,7 +29,7 @@ for kind in switchd controller slicer; do
     [ "$opened" = 50 ] || fail "$kind: only $opened of 50 connections opened"
     [ "$refused" -ge 30 ] || fail "$kind: $refused connections refused over --max-connections 20 (expected 30)"
     [ "$timeouts" -ge 20 ] || fail "$kind: $timeouts idle connections timed out (expected 20 after --handshake-timeout 1)"
-    [ "$closed" = 50 ] || fail "$kind: $closed of 50 idle peers closed within 3 s"
+    [ "$closed" = 50 ] || fail "$kind: $closed of 50 idle peers closed within 4 s"
     res_peers echo "$PORT" >"$T/echo-$kind.out" 2>&1 || fail "$kind: a good peer is not served: $(cat "$T/echo-$kind.out")"
     res_stop
 done
@@ -40,11 +40,11 @@ done
 RES_TLS="--private-key $T/ca/daemon-privkey.pem --certificate $T/ca/daemon-cert.pem --ca-cert $T/ca/cacert.pem"
 for kind in switchd slicer; do
     res_start "$kind" 1024 --handshake-timeout 1
-    res_peers tls-stall "$PORT" 50 3 >"$T/tls-$kind.out" 2>&1 || fail "$kind: peers failed"
+    res_peers tls-stall "$PORT" 50 4 >"$T/tls-$kind.out" 2>&1 || fail "$kind: peers failed"
     read -r _ opened _ closed <"$T/tls-$kind.out"
     timeouts=$(res_counter listener_handshake_timeouts)
     log "$kind: stalled TLS handshakes: opened $opened, closed by the daemon $closed; listener_handshake_timeouts $timeouts"
-    [ "$opened" = 50 ] && [ "$closed" = 50 ] || fail "$kind: $closed of $opened stalled TLS handshakes closed within 3 s"
+    [ "$opened" = 50 ] && [ "$closed" = 50 ] || fail "$kind: $closed of $opened stalled TLS handshakes closed within 4 s"
     [ "$timeouts" -ge 50 ] || fail "$kind: listener_handshake_timeouts $timeouts (expected 50)"
     res_stop
 done

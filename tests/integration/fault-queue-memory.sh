@@ -21,7 +21,7 @@ fi
 
 for kind in ${RES_KINDS:-switchd controller slicer}; do
     res_start "$kind" 4096
-    res_peers echo-flood "$PORT" 50 16 >"$T/flood-$kind.out" 2>&1 &
+    res_peers echo-flood "$PORT" 50 20 >"$T/flood-$kind.out" 2>&1 &
     flood=$!
     sleep 4
     res_peers echo "$PORT" >"$T/echo-during-$kind.out" 2>&1 ||
@@ -34,7 +34,7 @@ for kind in ${RES_KINDS:-switchd controller slicer}; do
         "stream_stalled_disconnects $stalled; stream_queue_refused $(res_counter stream_queue_refused)"
     [ "$opened" = 50 ] || fail "$kind: only $opened of 50 peers connected"
     [ $((hwm_kb / 1024)) -lt "$MAX_MB" ] || fail "$kind: peak RSS $((hwm_kb / 1024)) MB (limit $MAX_MB MB): unbounded queues?"
-    [ "$closed" = 50 ] || fail "$kind: only $closed of 50 non-reading peers were disconnected in 16 s"
+    [ "$closed" = 50 ] || fail "$kind: only $closed of 50 non-reading peers were disconnected in 20 s"
     res_peers echo "$PORT" >"$T/echo-after-$kind.out" 2>&1 ||
         fail "$kind: a good peer is not served after the flood: $(cat "$T/echo-after-$kind.out")"
     res_stop
