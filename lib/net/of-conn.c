@@ -286,14 +286,21 @@ fail_timer_cb(struct loop *loop, uint64_t id, void *conn_)
 int
 of_conn_send(struct of_conn *conn, struct buf *msg)
 {
+    int error = of_conn_send_data(conn, msg->data, msg->size);
+    buf_delete(msg);
+    return error;
+}
+
+int
+of_conn_send_data(struct of_conn *conn, const void *data, size_t n)
+{
     if (conn->closed) {
-        buf_delete(msg);
         return -ENOTCONN;
     }
-    int error = stream_send(conn->stream, msg->data, msg->size);
+    int error = stream_send(conn->stream, data, n);
     if (!error) {
         conn->stats.tx_msgs++;
-        conn->stats.tx_bytes += msg->size;
+        conn->stats.tx_bytes += n;
     } else if (error == -ENOBUFS) {
         conn->stats.tx_dropped++;
     } else if (!conn->fail_timer) {
@@ -302,7 +309,6 @@ of_conn_send(struct of_conn *conn, struct buf *msg)
          * the loop, never from inside the caller's send. */
         conn->fail_timer = loop_add_timer(conn->loop, 0, fail_timer_cb, conn);
     }
-    buf_delete(msg);
     if (!error && !conn->dispatching) {
         update_interest(conn);
     }

@@ -68,6 +68,9 @@ void of_conn_destroy(struct of_conn *);
  * connection is closed), or a stream error (the connection closes and
  * on_close will be reported from the loop). */
 int of_conn_send(struct of_conn *, struct buf *msg);
+/* The same for bytes the caller keeps (copied as needed): one message or
+ * several whole messages back to back, e.g. a batch the caller reuses. */
+int of_conn_send_data(struct of_conn *, const void *data, size_t n);
 
 void of_conn_set_auto_echo(struct of_conn *, bool);
 void of_conn_set_queue_limit(struct of_conn *, size_t bytes);

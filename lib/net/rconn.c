@@ -324,6 +324,19 @@ rconn_destroy(struct rconn *rc)
 }
 
 int
+rconn_send_data(struct rconn *rc, const void *data, size_t n)
+{
+    if (!rc->conn) {
+        return -ENOTCONN;
+    }
+    int error = of_conn_send_data(rc->conn, data, n);
+    if (!error) {
+        rc->tx_msgs++;
+    }
+    return error;
+}
+
+int
 rconn_send(struct rconn *rc, struct buf *msg)
 {
     if (!rc->conn) {

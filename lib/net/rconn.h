@@ -74,6 +74,8 @@ void rconn_destroy(struct rconn *);
 /* Sends one message (ownership taken).  0, -ENOTCONN (not connected:
  * dropped), -ENOBUFS (send queue full: dropped). */
 int rconn_send(struct rconn *, struct buf *msg);
+/* The same for bytes the caller keeps (of_conn_send_data()). */
+int rconn_send_data(struct rconn *, const void *data, size_t n);
 /* Drops the current connection (if any) and reconnects at once, resetting
  * the back-off. */
 void rconn_reconnect(struct rconn *);

@@ -20,6 +20,7 @@
 #include "slice/rewrite.h"
 #include "slice/xid-map.h"
 #include "util/buf.h"
+#include "util/byteorder.h"
 #include "util/clock.h"
 #include "util/counter.h"
 #include "util/hash.h"
@@ -39,7 +40,9 @@ COUNTER_DEFINE(slicer_disconnect_garbage, "switch or controller connections drop
 #define XID_MAX_AGE_MS 30000        /* Forget unanswered requests after. */
 #define BUFFER_MAX_AGE_MS 5000      /* A switch keeps a buffer ~this long. */
 #define HOUSEKEEPING_MS 1000
-#define TX_FLUSH_BYTES 65536        /* Flush a connection's batch early. */
+#define TX_FLUSH_BYTES 32768        /* Flush a connection's batch early. */
+#define OFP_PACKET_IN_LEN 18        /* Header and fixed fields, before data. */
+BUILD_ASSERT_SIZE(struct ofp_packet_in, OFP_PACKET_IN_LEN);
 
 enum xid_kind {
     XID_PLAIN,                  /* Reply goes back as is. */
@@ -54,8 +57,8 @@ enum xid_kind {
  * written once per loop pass (flush_cb(), a zero-delay timer that runs after
  * the pass's fd callbacks), or earlier when TX_FLUSH_BYTES are waiting. */
 struct out_batch {
-    struct buf *tx;             /* NULL when empty. */
-    struct list dirty_node;     /* In slicer->dirty while tx != NULL. */
+    struct buf tx;              /* Kept (and its capacity) across passes. */
+    struct list dirty_node;     /* In slicer->dirty while tx.size != 0. */
     void *owner;                /* struct sw or struct slice_conn. */
     bool is_sw;
 };
@@ -163,40 +166,46 @@ static const struct of_conn_callbacks sw_cbs;
 
 static int64_t flush_cb(struct loop *, uint64_t id, void *aux);
 
+/* Forgets what is waiting.  The buffer's capacity is kept unless it grew
+ * past twice the flush size (a burst of big messages). */
 static void
-batch_drop(struct out_batch *o)
+batch_clear(struct out_batch *o)
 {
-    if (o->tx) {
-        buf_delete(o->tx);
-        o->tx = NULL;
+    if (o->tx.size) {
         list_remove(&o->dirty_node);
     }
+    if (o->tx.allocated > 2 * TX_FLUSH_BYTES) {
+        buf_uninit(&o->tx);
+    } else {
+        buf_clear(&o->tx);
+    }
+}
+
+static void
+batch_destroy(struct out_batch *o)
+{
+    batch_clear(o);
+    buf_uninit(&o->tx);
 }
 
 /* Hands the batch to the connection (one write for all its messages). */
 static void
 sw_flush(struct sw *sw)
 {
-    struct buf *b = sw->out.tx;
-    if (b) {
-        sw->out.tx = NULL;
-        list_remove(&sw->out.dirty_node);
-        of_conn_send(sw->conn, b);
+    if (sw->out.tx.size) {
+        of_conn_send_data(sw->conn, sw->out.tx.data, sw->out.tx.size);
+        batch_clear(&sw->out);
     }
 }
 
 static void
 sc_flush(struct slice_conn *sc)
 {
-    struct buf *b = sc->out.tx;
-    if (b) {
-        sc->out.tx = NULL;
-        list_remove(&sc->out.dirty_node);
+    if (sc->out.tx.size) {
         if (sc->rconn) {
-            rconn_send(sc->rconn, b);
-        } else {
-            buf_delete(b);
+            rconn_send_data(sc->rconn, sc->out.tx.data, sc->out.tx.size);
         }
+        batch_clear(&sc->out);
     }
 }
 
@@ -219,6 +228,21 @@ flush_cb(struct loop *loop, uint64_t id, void *s_)
     return LOOP_TIMER_DONE;
 }
 
+/* Appends n bytes (whole messages) to the batch `o`; true if the batch is
+ * now big enough to be flushed at once. */
+static bool
+batch_put_raw(struct slicer *s, struct out_batch *o, const void *data, size_t n)
+{
+    if (!o->tx.size) {
+        list_push_back(&s->dirty, &o->dirty_node);
+        if (!s->flush_timer) {
+            s->flush_timer = loop_add_timer(s->loop, 0, flush_cb, s);
+        }
+    }
+    buf_put(&o->tx, data, n);
+    return o->tx.size >= TX_FLUSH_BYTES;
+}
+
 /* Encodes msg at the end of the batch `o`; true if the batch is now big
  * enough to be flushed at once. */
 static bool
@@ -229,15 +253,7 @@ batch_put(struct slicer *s, struct out_batch *o, const struct ofp_msg *msg)
      * start at any offset.  A copy, not an allocation, per message. */
     buf_clear(&s->scratch);
     ofp_encode(msg, &s->scratch);
-    if (!o->tx) {
-        o->tx = buf_new(MAX((size_t) 4096, s->scratch.size));
-        list_push_back(&s->dirty, &o->dirty_node);
-        if (!s->flush_timer) {
-            s->flush_timer = loop_add_timer(s->loop, 0, flush_cb, s);
-        }
-    }
-    buf_put(o->tx, s->scratch.data, s->scratch.size);
-    return o->tx->size >= TX_FLUSH_BYTES;
+    return batch_put_raw(s, o, s->scratch.data, s->scratch.size);
 }
 
 static void
@@ -468,7 +484,7 @@ sc_park(struct slice_conn *sc)
     sc->rconn = NULL;
     sc->parked = true;
     buffer_track_clear(&sc->buffers);
-    batch_drop(&sc->out);
+    batch_destroy(&sc->out);
 }
 
 static void
@@ -560,7 +576,7 @@ slice_conn_destroy(struct slice_conn *sc)
 {
     if (sc) {
         xid_map_forget_owner(&sc->sw->xids, sc);
-        batch_drop(&sc->out);
+        batch_destroy(&sc->out);
         rconn_destroy(sc->rconn);
         flow_track_destroy(&sc->flows);
         buffer_track_destroy(&sc->buffers);
@@ -1000,7 +1016,7 @@ sc_on_disconnected(struct rconn *rc, int error, void *aux)
     /* Buffers granted to the old connection mean nothing to a new one;
      * output for it is dropped. */
     buffer_track_clear(&sc->buffers);
-    batch_drop(&sc->out);
+    batch_destroy(&sc->out);
     sc->miss_send_len = 128;
     sc->config_flags = 0;
     sc->peer_cn[0] = '\0';
@@ -1026,7 +1042,7 @@ sw_destroy(struct sw *sw)
     }
     free(sw->conns);
     xid_map_destroy(&sw->xids);
-    batch_drop(&sw->out);
+    batch_destroy(&sw->out);
     of_conn_destroy(sw->conn);
     ofp_msg_uninit(&sw->features);
     free(sw->name);
@@ -1083,11 +1099,36 @@ sw_ready(struct sw *sw, const struct ofp_msg *msg)
     map_pusher_switch_ready(s->map, sw->dpid);
 }
 
+/* A PACKET_IN for a slice, written straight into its batch (the hot path:
+ * no struct ofp_msg, no encoder). */
 static void
-deliver_packet_in(struct sw *sw, const struct ofp_msg *msg)
+sc_send_packet_in(struct slice_conn *sc, const struct ofp_packet_in_h *pi,
+                  uint32_t buffer_id, const uint8_t *data, size_t len)
+{
+    if (!sc->rconn || !rconn_is_connected(sc->rconn)) {
+        return;
+    }
+    uint8_t h[OFP_PACKET_IN_LEN];
+    h[0] = OFP_VERSION;
+    h[1] = OFPT_PACKET_IN;
+    put_be16(h + 2, (uint16_t) (sizeof h + len));
+    put_be32(h + 4, 0);
+    put_be32(h + 8, buffer_id);
+    put_be16(h + 12, pi->total_len);
+    put_be16(h + 14, pi->in_port);
+    h[16] = pi->reason;
+    h[17] = 0;
+    struct slicer *s = sc->sw->slicer;
+    batch_put_raw(s, &sc->out, h, sizeof h);
+    if (batch_put_raw(s, &sc->out, data, len)) {
+        sc_flush(sc);
+    }
+}
+
+static void
+deliver_packet_in(struct sw *sw, const struct ofp_packet_in_h *pi)
 {
     struct slicer *s = sw->slicer;
-    const struct ofp_packet_in_h *pi = &msg->packet_in;
     const uint8_t *data = pi->data.data;
     size_t len = pi->data.len;
     size_t *owners;
@@ -1128,10 +1169,7 @@ deliver_packet_in(struct sw *sw, const struct ofp_msg *msg)
                 sc->slice->counters.unbuffered++;
             }
         }
-        struct ofp_msg m;
-        ofp_make_packet_in(&m, buffer_id, pi->total_len, pi->in_port, pi->reason,
-                           data, send_len);
-        sc_send(sc, &m);
+        sc_send_packet_in(sc, pi, buffer_id, data, send_len);
         sc->slice->counters.packet_ins++;
     }
 }
@@ -1331,6 +1369,24 @@ sw_on_message(struct of_conn *conn, struct buf *raw, void *aux)
     (void) conn;
 
     sw->rx_msgs++;
+    if (raw->size >= OFP_PACKET_IN_LEN && raw->data[0] == OFP_VERSION
+        && raw->data[1] == OFPT_PACKET_IN) {
+        /* The hot path, decoded here (what ofp_decode() checks of a
+         * PACKET_IN is its minimum length). */
+        if (sw->ready) {
+            struct ofp_packet_in_h pi = {
+                .buffer_id = get_be32(raw->data + 8),
+                .total_len = get_be16(raw->data + 12),
+                .in_port = get_be16(raw->data + 14),
+                .reason = raw->data[16],
+            };
+            pi.data.data = raw->data + OFP_PACKET_IN_LEN;
+            pi.data.len = raw->size - OFP_PACKET_IN_LEN;
+            deliver_packet_in(sw, &pi);
+        }
+        buf_delete(raw);
+        return;
+    }
     if (ofp_decode(raw->data, raw->size, &msg, &err)) {
         sw->decode_errors++;
         LOG_PEER("switch %s: undecodable message", sw->name);
@@ -1359,7 +1415,7 @@ sw_on_message(struct of_conn *conn, struct buf *raw, void *aux)
         break;
     case OFPT_PACKET_IN:
         if (sw->ready) {
-            deliver_packet_in(sw, &msg);
+            deliver_packet_in(sw, &msg.packet_in);
         }
         break;
     case OFPT_FLOW_REMOVED:
@@ -1673,7 +1729,7 @@ slicer_set_controller(struct slicer *s, const char *name, const char *target,
             rconn_destroy(sc->rconn);
             sc->parked = false;
             buffer_track_clear(&sc->buffers);
-            batch_drop(&sc->out);
+            batch_destroy(&sc->out);
             sc->peer_cn[0] = '\0';
             sc->hold_delete_ms = hold_delete_ms;
             sc->hold_delete_until_ms = 0;
