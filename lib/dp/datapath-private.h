@@ -12,6 +12,11 @@ struct dp_port {
     uint16_t port_no;
     uint32_t config;                /* OFPPC_*. */
     bool link_up;                   /* Last seen: carrier and admin up. */
+    bool xdp_tx_ok;                 /* The XDP fast path can redirect to it
+                                     * (probed: dp-xdp.c). */
+    uint64_t xdp_xmit_errors;       /* veth: last counts of failed and */
+    uint64_t xdp_xmits;             /* made redirect transmissions, and */
+    uint64_t xdp_redirects;         /* of our program's redirects to it. */
     /* Queued outputs, sent by dp_flush(). */
     struct packet *out[PACKET_BATCH_MAX];
     unsigned int n_out;
@@ -55,6 +60,10 @@ struct datapath {
     uint64_t upcall_rate, upcall_burst;
     uint64_t upcall_tokens;
     uint64_t upcall_last_ms;
+
+    /* The XDP fast path (dp-xdp.h), or NULL. */
+    enum dp_type type;
+    struct dp_xdp *xdp;
 
     /* Per-slice fair scheduling (dp_set_slice_sched()), or NULL. */
     struct slice_sched *sched;

@@ -1,10 +1,12 @@
 #include "dp/datapath.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dp/actions.h"
 #include "dp/datapath-private.h"
+#include "dp/dp-xdp.h"
 #include "dp/slice-sched.h"
 #include "util/clock.h"
 #include "util/counter.h"
@@ -45,6 +47,8 @@ dp_destroy(struct datapath *dp)
     while (dp->n_ports) {
         dp_port_del(dp, dp->list[dp->n_ports - 1]->port_no);
     }
+    dp_xdp_destroy(dp->xdp);
+    dp->xdp = NULL;
     flow_table_destroy(&dp->table);
     flow_cache_destroy(&dp->cache);
     mac_learning_destroy(dp->ml);
@@ -105,15 +109,94 @@ dp_port_add_open(struct datapath *dp, struct port *port, uint16_t port_no)
         i--;
     }
     dp->list[i] = p;
-    LOG_INFO("port %u: %s (%s) added", port_no, port_name(port), port_type(port));
+    dp_xdp_port_added(dp->xdp, p);
+    LOG_INFO("port %u: %s (%s) added", port_no, port_name(port),
+             dp_port_datapath(dp, port_no));
     return port_no;
+}
+
+static const char *const dp_type_names[] = {
+    [DP_TYPE_AUTO] = "auto", [DP_TYPE_XDP] = "xdp",
+    [DP_TYPE_AFXDP] = "afxdp", [DP_TYPE_AFPACKET] = "afpacket",
+};
+
+const char *
+dp_type_name(enum dp_type t)
+{
+    return (size_t) t < ARRAY_SIZE(dp_type_names) ? dp_type_names[t] : "?";
+}
+
+int
+dp_type_parse(const char *s, enum dp_type *t)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(dp_type_names); i++) {
+        if (!strcmp(s, dp_type_names[i])) {
+            *t = (enum dp_type) i;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+int
+dp_set_type(struct datapath *dp, enum dp_type type, size_t xdp_flows)
+{
+    dp->type = type;
+    if (type != DP_TYPE_XDP && type != DP_TYPE_AUTO) {
+        return 0;
+    }
+    int error;
+    dp->xdp = dp_xdp_create(dp, xdp_flows, &error);
+    if (!dp->xdp) {
+        if (type == DP_TYPE_XDP) {
+            return error;
+        }
+        LOG_WARN("datapath auto: no XDP fast path (%s); ports use AF_PACKET",
+                 strerror(-error));
+        dp->type = DP_TYPE_AFPACKET;
+    }
+    return 0;
+}
+
+enum dp_type
+dp_get_type(const struct datapath *dp)
+{
+    return dp->type;
+}
+
+const char *
+dp_port_datapath(const struct datapath *dp, uint16_t port_no)
+{
+    struct dp_port *p = dp_port_lookup(dp, port_no);
+    if (!p) {
+        return NULL;
+    }
+    if (dp_xdp_is_fast_port(dp->xdp, p)) {
+        return "xdp";
+    }
+    return port_type(p->port);
 }
 
 int
 dp_port_add(struct datapath *dp, const char *spec, uint16_t port_no)
 {
     struct port *port;
-    int error = port_open(spec, &port);
+    int error;
+    bool typed = strchr(spec, ':') != NULL;
+    if (!typed && dp->type != DP_TYPE_AFPACKET) {
+        char afxdp_spec[64];
+        snprintf(afxdp_spec, sizeof afxdp_spec, "afxdp:%s", spec);
+        error = port_open(afxdp_spec, &port);
+        if (!error) {
+            return dp_port_add_open(dp, port, port_no);
+        }
+        if (dp->type != DP_TYPE_AUTO || error == -ENODEV) {
+            return error;
+        }
+        LOG_WARN("%s: XDP not available here (%s); using AF_PACKET", spec,
+                 strerror(-error));
+    }
+    error = port_open(spec, &port);
     if (error) {
         return error;
     }
@@ -128,6 +211,7 @@ dp_port_del(struct datapath *dp, uint16_t port_no)
         return -ENOENT;
     }
     dp_flush(dp);
+    dp_xdp_port_removed(dp->xdp, p);
     size_t i = 0;
     while (dp->list[i] != p) {
         i++;
@@ -183,6 +267,9 @@ dp_port_set_config(struct datapath *dp, uint16_t port_no, uint32_t config,
     if ((old ^ p->config) & (OFPPC_NO_RECV | OFPPC_PORT_DOWN)) {
         mac_learning_flush_port(dp->ml, port_no);
     }
+    if (old != p->config) {
+        dp_xdp_port_changed(dp->xdp, p);
+    }
     return 0;
 }
 
@@ -212,6 +299,16 @@ dp_port_get_stats(const struct datapath *dp, uint16_t port_no,
     s->rx_dropped += p->rx_dropped;
     s->tx_dropped += p->tx_dropped;
     s->rx_errors += p->rx_errors;
+    if (dp->xdp) {
+        /* Frames the XDP fast path received and sent without us. */
+        struct dp_xdp_port_stats x;
+        dp_xdp_port_stats(dp->xdp, port_no, &x);
+        s->rx_packets += x.rx_packets;
+        s->rx_bytes += x.rx_bytes;
+        s->tx_packets += x.tx_packets;
+        s->tx_bytes += x.tx_bytes;
+        s->rx_dropped += x.rx_dropped;
+    }
     return 0;
 }
 
@@ -309,6 +406,30 @@ void
 dp_set_frag_drop(struct datapath *dp, bool drop)
 {
     dp->frag_drop = drop;
+    dp_xdp_set_frag_drop(dp->xdp, drop);
+}
+
+void
+dp_revalidate(struct datapath *dp)
+{
+    dp_xdp_revalidate(dp->xdp);
+}
+
+void
+dp_sync_flow_stats(struct datapath *dp)
+{
+    dp_xdp_sync_stats(dp->xdp);
+}
+
+bool
+dp_get_fastpath_stats(const struct datapath *dp, struct dp_fastpath_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    if (!dp->xdp) {
+        return false;
+    }
+    dp_xdp_get_stats(dp->xdp, s);
+    return true;
 }
 
 static bool
@@ -338,6 +459,7 @@ dp_process_batch(struct datapath *dp, uint16_t in_port,
     size_t n_misses = 0;
     struct dp_port *inp = dp_port_lookup(dp, in_port);
     uint32_t version = dp->table.version;
+    bool fast_in = dp_xdp_is_fast_port(dp->xdp, inp);
 
     dp->now_ms = clock_now_ms();
     for (unsigned int i = 0; i < batch->n; i++) {
@@ -368,6 +490,10 @@ dp_process_batch(struct datapath *dp, uint16_t in_port,
         } else {
             result = flow_table_classify(&dp->table, &keys[i]);
             flow_cache_insert(&dp->cache, &keys[i], hash, version, result);
+            if (fast_in && result && !error) {
+                /* The kernel missed this key: give it the answer. */
+                dp_xdp_install(dp->xdp, &keys[i], (struct flow_entry *) result);
+            }
         }
         struct flow_entry *flow = (struct flow_entry *) result;
         if (!flow) {
@@ -462,6 +588,7 @@ dp_execute(struct datapath *dp, const struct packet *pkt_, uint16_t in_port,
 void
 dp_expire(struct datapath *dp)
 {
+    dp_xdp_sync_stats(dp->xdp);         /* Idle timeouts see kernel hits. */
     uint64_t now = clock_now_ms();
     flow_table_expire(&dp->table, now);
     mac_learning_expire(dp->ml, now);
@@ -479,6 +606,7 @@ poll_links(struct datapath *dp)
             if (!up) {
                 mac_learning_flush_port(dp->ml, p->port_no);
             }
+            dp_xdp_port_changed(dp->xdp, p);
             LOG_INFO("port %u: link %s", p->port_no, up ? "up" : "down");
             if (dp->status_cb) {
                 dp->status_cb(p->port_no, up, dp->status_aux);
@@ -619,6 +747,7 @@ dp_run_once(struct datapath *dp)
         dp->next_link_poll_ms = now + DP_LINK_POLL_INTERVAL_MS;
         poll_links(dp);
     }
+    dp_xdp_revalidate(dp->xdp);
     return total;
 }
 

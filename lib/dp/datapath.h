@@ -53,6 +53,21 @@
  * datapath re-classifies the rest of a batch if the table version changes
  * anyway, but the actions being executed must stay alive.)
  *
+ * Datapath types (dp_set_type(), before any port is added): a port given
+ * by interface name alone ("veth0") is opened as
+ *   xdp       an afxdp port with the XDP fast path under it (dp-xdp.h):
+ *             frames whose datapath flow is cached are forwarded inside the
+ *             kernel; misses reach dp_process_batch() through AF_XDP;
+ *   afxdp     an afxdp port without the fast path: every frame comes up
+ *             through AF_XDP and is forwarded here;
+ *   afpacket  an AF_PACKET port (mmap rings);
+ *   auto      (default) xdp where the kernel and the interface allow it,
+ *             else afpacket, saying which once per port.
+ * Ports with an explicit type ("afpacket:veth0", "tap:vm1", "dummy:p1")
+ * are opened as asked, whatever the datapath type; TAP and dummy ports
+ * work beside XDP ports in one switch (flows towards them stay on the
+ * slow path).
+ *
  * Thread-safety: a datapath and everything in it belongs to one thread
  * (the switch's main loop); callbacks run in that thread. */
 #ifndef PLURAL_DP_DATAPATH_H
@@ -102,6 +117,27 @@ enum dp_miss_mode {
 /* Lifecycle.  max_flows: flow table size (0: FLOW_TABLE_DEFAULT_MAX). */
 struct datapath *dp_create(size_t max_flows);
 void dp_destroy(struct datapath *);     /* Accepts NULL; closes the ports. */
+
+enum dp_type {
+    DP_TYPE_AUTO,
+    DP_TYPE_XDP,
+    DP_TYPE_AFXDP,
+    DP_TYPE_AFPACKET,
+};
+/* "auto", "xdp", "afxdp", "afpacket" <-> enum dp_type.  Parsing returns
+ * 0 or -EINVAL. */
+const char *dp_type_name(enum dp_type);
+int dp_type_parse(const char *, enum dp_type *);
+/* Chooses the datapath type; call before adding ports.  xdp_flows sizes
+ * the kernel's datapath-flow map (0: 65536).  For DP_TYPE_XDP the fast
+ * path must load: returns 0 or -errno (-EPERM without CAP_BPF, ...).  For
+ * DP_TYPE_AUTO a fast path that cannot load is logged once and ports fall
+ * back to AF_PACKET. */
+int dp_set_type(struct datapath *, enum dp_type, size_t xdp_flows);
+enum dp_type dp_get_type(const struct datapath *);
+/* What a port's frames go through: "xdp" (fast path on), "afxdp",
+ * "afpacket", "tap", "dummy"; NULL for no such port. */
+const char *dp_port_datapath(const struct datapath *, uint16_t port_no);
 
 /* Ports. */
 /* Opens `spec` (see port.h) as OpenFlow port `port_no` (1..DP_MAX_PORTS-1,
@@ -198,8 +234,28 @@ int dp_execute(struct datapath *, const struct packet *pkt, uint16_t in_port,
  * and old buffered packets now; dp_run_once() does it periodically. */
 void dp_expire(struct datapath *);
 
+/* Brings the XDP fast path's datapath flows in line with the flow table
+ * and port state now (normally done at the end of each dp_run_once());
+ * ofproto calls it before a BARRIER_REPLY.  No-op without a fast path. */
+void dp_revalidate(struct datapath *);
+/* Adds the fast path's per-flow kernel counters to the OpenFlow flows
+ * (done every ~100 ms; call before answering flow/table stats). */
+void dp_sync_flow_stats(struct datapath *);
+
+struct dp_fastpath_stats {
+    uint64_t n_flows, max_flows;    /* Datapath flows cached in the kernel. */
+    uint64_t hits, misses;          /* Kernel lookups. */
+    uint64_t unparsed;              /* Frames the kernel hands up unparsed. */
+    uint64_t punt_failed;           /* Misses dropped: AF_XDP ring full. */
+    uint64_t policed;               /* Dropped by per-slice policers. */
+    uint64_t installs, removals, revalidations;
+};
+/* False (and *s zeroed) when the datapath has no XDP fast path. */
+bool dp_get_fastpath_stats(const struct datapath *, struct dp_fastpath_stats *s);
+
 struct dp_stats {
-    uint64_t n_packets;         /* Frames processed. */
+    uint64_t n_packets;         /* Frames processed (fast path hits too). */
+    uint64_t n_fast_hits;       /* Frames forwarded by the XDP fast path. */
     uint64_t n_cache_hits;
     uint64_t n_matched;         /* Frames that matched a flow. */
     uint64_t n_missed;          /* Table misses. */

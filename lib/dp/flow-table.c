@@ -47,6 +47,13 @@ flow_table_destroy(struct flow_table *ft)
 }
 
 void
+flow_table_set_release_cb(struct flow_table *ft, flow_release_cb *cb, void *aux)
+{
+    ft->release_cb = cb;
+    ft->release_aux = aux;
+}
+
+void
 flow_table_set_removed_cb(struct flow_table *ft, flow_removed_cb *cb, void *aux)
 {
     ft->removed_cb = cb;
@@ -83,6 +90,15 @@ expiry_add(struct flow_table *ft, struct flow_entry *e)
     }
 }
 
+/* Tells the datapath's caches that `e` is about to be freed. */
+static void
+release_entry(struct flow_table *ft, struct flow_entry *e)
+{
+    if (ft->release_cb) {
+        ft->release_cb(e, ft->release_aux);
+    }
+}
+
 /* Removes and frees `e`, telling the owner unless reason < 0. */
 static void
 remove_entry(struct flow_table *ft, struct flow_entry *e, int reason)
@@ -91,6 +107,7 @@ remove_entry(struct flow_table *ft, struct flow_entry *e, int reason)
     classifier_remove(table_of(ft, e->emergency), &e->cr);
     list_remove(&e->list_node);
     ft->version++;
+    release_entry(ft, e);
     if (reason >= 0 && ft->removed_cb) {
         ft->removed_cb(e, (uint8_t) reason, ft->removed_aux);
     }
@@ -157,6 +174,7 @@ add_flow(struct flow_table *ft, const struct ofp_flow_mod_h *fm,
         struct flow_entry *oe = CONTAINER_OF(old, struct flow_entry, cr);
         heap_remove(&ft->expiry, &oe->expiry_node);
         list_remove(&oe->list_node);
+        release_entry(ft, oe);
         entry_free(oe);
     }
     list_push_back(&ft->entries, &e->list_node);

@@ -77,6 +77,10 @@ struct flow_entry {
 
 typedef void flow_removed_cb(const struct flow_entry *, uint8_t reason,
                              void *aux);
+/* Called for every entry about to be freed (removed for any reason, or
+ * replaced by an ADD), before flow_removed_cb: the datapath's fast path
+ * adds the entry's last kernel counters to it and forgets the pointer. */
+typedef void flow_release_cb(struct flow_entry *, void *aux);
 
 struct flow_table {
     struct classifier normal, emerg;
@@ -91,12 +95,15 @@ struct flow_table {
                                      * possible expiry first. */
     flow_removed_cb *removed_cb;
     void *removed_aux;
+    flow_release_cb *release_cb;    /* Set by the datapath (lib/dp only). */
+    void *release_aux;
 };
 
 void flow_table_init(struct flow_table *, size_t max_flows);
 /* Frees every entry (no callbacks).  Accepts NULL. */
 void flow_table_destroy(struct flow_table *);
 void flow_table_set_removed_cb(struct flow_table *, flow_removed_cb *, void *aux);
+void flow_table_set_release_cb(struct flow_table *, flow_release_cb *, void *aux);
 
 /* Applies a flow_mod (fm->actions are copied; fm stays the caller's).
  * Returns 0, or -EINVAL with *err set to the OpenFlow error to send. */

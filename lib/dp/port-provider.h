@@ -89,5 +89,6 @@ void port_linux_drain(int fd);
 extern const struct port_class port_afpacket_class;
 extern const struct port_class port_tap_class;
 extern const struct port_class port_dummy_class;
+extern const struct port_class port_afxdp_class;
 
 #endif

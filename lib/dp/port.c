@@ -28,6 +28,7 @@ static const struct port_class *const port_classes[] = {
     &port_afpacket_class,
     &port_tap_class,
     &port_dummy_class,
+    &port_afxdp_class,
 };
 
 static const struct port_class *
@@ -88,7 +89,7 @@ port_open(const char *spec, struct port **portp)
     *portp = NULL;
     int error = port_parse_spec(spec, type, name);
     if (error) {
-        LOG_WARN("bad port spec \"%s\" (want [afpacket:|tap:|dummy:]NAME, "
+        LOG_WARN("bad port spec \"%s\" (want [afpacket:|afxdp:|tap:|dummy:]NAME, "
                  "NAME 1..%d characters without '/', ':' or spaces)",
                  spec ? spec : "(null)", IFNAMSIZ - 1);
         return error;

@@ -9,6 +9,8 @@
  * Specs given to port_open():
  *     "veth0", "afpacket:veth0"   AF_PACKET (mmap rings) on an existing
  *                                 interface of the current network namespace
+ *     "afxdp:veth0"               AF_XDP socket (and plural's XDP program)
+ *                                 on an existing interface (port-afxdp.c)
  *     "tap:vm1"                   TAP device vm1 (created if missing, attached
  *                                 if it exists), for a VM's NIC
  *     "dummy:p1"                  no OS device; frames injected and read with

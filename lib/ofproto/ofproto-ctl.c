@@ -53,6 +53,44 @@ format_offloads(const struct port *port, struct buf *out)
     }
 }
 
+/* The datapath type and, with the XDP fast path, its cache and counters. */
+static void
+format_datapath(struct ofproto *p, struct buf *out)
+{
+    struct dp_fastpath_stats fs;
+    buf_printf(out, "datapath: %s\n", dp_type_name(dp_get_type(p->dp)));
+    if (dp_get_fastpath_stats(p->dp, &fs)) {
+        buf_printf(out, "  xdp fast path: %" PRIu64 " datapath flows cached (max %" PRIu64
+                   "), hits %" PRIu64 ", misses %" PRIu64 ", unparsed %" PRIu64
+                   ", punt failures %" PRIu64 ", policed %" PRIu64 "\n",
+                   fs.n_flows, fs.max_flows, fs.hits, fs.misses, fs.unparsed,
+                   fs.punt_failed, fs.policed);
+        buf_printf(out, "  installs %" PRIu64 ", removals %" PRIu64
+                   ", revalidations %" PRIu64 "\n",
+                   fs.installs, fs.removals, fs.revalidations);
+    }
+}
+
+static json_t *
+datapath_json(struct ofproto *p)
+{
+    struct dp_fastpath_stats fs;
+    json_t *o = json_object();
+    json_object_set_new(o, "type", json_string(dp_type_name(dp_get_type(p->dp))));
+    if (dp_get_fastpath_stats(p->dp, &fs)) {
+        json_object_set_new(o, "xdp", json_pack(
+            "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+            "flows", (json_int_t) fs.n_flows, "max_flows", (json_int_t) fs.max_flows,
+            "hits", (json_int_t) fs.hits, "misses", (json_int_t) fs.misses,
+            "unparsed", (json_int_t) fs.unparsed,
+            "punt_failed", (json_int_t) fs.punt_failed,
+            "policed", (json_int_t) fs.policed,
+            "installs", (json_int_t) fs.installs, "removals", (json_int_t) fs.removals,
+            "revalidations", (json_int_t) fs.revalidations));
+    }
+    return o;
+}
+
 void
 ofproto_show(struct ofproto *p, struct buf *out)
 {
@@ -63,6 +101,7 @@ ofproto_show(struct ofproto *p, struct buf *out)
                p->ft->emergency_mode ? " (EMERGENCY: using the emergency flow table)" : "");
     buf_printf(out, "flows: %zu (emergency table: %zu)\n",
                classifier_count(&p->ft->normal), classifier_count(&p->ft->emerg));
+    format_datapath(p, out);
     buf_printf(out, "ports:\n");
     size_t n;
     struct ofport **ports = ofproto_sorted_ports(p, &n);
@@ -71,8 +110,10 @@ ofproto_show(struct ofproto *p, struct buf *out)
         char mac[18];
         ofport_to_ofp(ports[i], &d);
         format_mac(d.hw_addr, mac);
-        buf_printf(out, "  %u(%s): %s, link %s, addr %s%s%s\n", d.port_no,
+        const char *dpt = dp_port_datapath(p->dp, d.port_no);
+        buf_printf(out, "  %u(%s): %s%s, link %s, addr %s%s%s\n", d.port_no,
                    port_name(ports[i]->port), port_type(ports[i]->port),
+                   dpt && !strcmp(dpt, "xdp") ? " + xdp fast path" : "",
                    dp_port_is_up(p->dp, d.port_no) ? "up" : "down", mac,
                    d.config & OFPPC_PORT_DOWN ? ", PORT_DOWN" : "",
                    d.config & OFPPC_NO_FLOOD ? ", NO_FLOOD" : "");
@@ -115,6 +156,7 @@ ofproto_show_json(struct ofproto *p)
     json_object_set_new(o, "fail_mode_in_effect",
                         json_boolean(!ofproto_has_controller(p)));
     json_object_set_new(o, "flows", json_integer(classifier_count(&p->ft->normal)));
+    json_object_set_new(o, "datapath", datapath_json(p));
     json_t *ports = json_array();
     size_t n;
     struct ofport **v = ofproto_sorted_ports(p, &n);
@@ -123,9 +165,10 @@ ofproto_show_json(struct ofproto *p)
         char mac[18];
         ofport_to_ofp(v[i], &d);
         format_mac(d.hw_addr, mac);
-        json_array_append_new(ports, json_pack("{s:i, s:s, s:s, s:b, s:s, s:i}",
+        json_array_append_new(ports, json_pack("{s:i, s:s, s:s, s:s, s:b, s:s, s:i}",
             "port_no", d.port_no, "name", port_name(v[i]->port),
-            "type", port_type(v[i]->port), "link_up", dp_port_is_up(p->dp, d.port_no),
+            "type", port_type(v[i]->port), "datapath", dp_port_datapath(p->dp, d.port_no),
+            "link_up", dp_port_is_up(p->dp, d.port_no),
             "hw_addr", mac, "config", (int) d.config));
         json_t *po = json_array_get(ports, json_array_size(ports) - 1);
         json_object_set_new(po, "offloads", json_string(

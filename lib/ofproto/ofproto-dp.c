@@ -111,6 +111,16 @@ ofproto_dp_create(struct ofproto *p)
     ofproto_dp_fail_mode_changed(p);
 }
 
+int
+ofproto_set_datapath_type(struct ofproto *p, enum dp_type type, size_t xdp_flows)
+{
+    int error = dp_set_type(p->dp, type, xdp_flows);
+    if (!error) {
+        LOG_INFO("datapath: %s", dp_type_name(dp_get_type(p->dp)));
+    }
+    return error;
+}
+
 void
 ofproto_dp_destroy(struct ofproto *p)
 {

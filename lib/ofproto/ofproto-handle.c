@@ -144,6 +144,7 @@ collect_flows(const struct ofproto *p, const struct ofp_flow_stats_request_h *rq
 {
     *entries = NULL;
     *n = 0;
+    dp_sync_flow_stats(p->dp);      /* Kernel fast-path hits, too. */
     if (rq->table_id == 0 || rq->table_id == OFPTT_ALL) {
         *entries = flow_table_collect(p->ft, &rq->match, rq->out_port, false, n);
     } else if (rq->table_id == OFPTT_EMERG) {
@@ -163,7 +164,8 @@ handle_stats(struct ofproto *p, struct ofconn *ofconn, const struct ofp_msg *rq,
         struct ofp_desc_stats_h d;
         memset(&d, 0, sizeof d);
         snprintf(d.mfr_desc, sizeof d.mfr_desc, "The plural project");
-        snprintf(d.hw_desc, sizeof d.hw_desc, "plural-switchd userspace datapath");
+        snprintf(d.hw_desc, sizeof d.hw_desc, "plural-switchd %s datapath",
+                 dp_type_name(dp_get_type(p->dp)));
         snprintf(d.sw_desc, sizeof d.sw_desc, "plural %s", PLURAL_VERSION);
         snprintf(d.serial_num, sizeof d.serial_num, "None");
         snprintf(d.dp_desc, sizeof d.dp_desc, "plural-switchd dpid %016llx",
@@ -200,6 +202,7 @@ handle_stats(struct ofproto *p, struct ofconn *ofconn, const struct ofp_msg *rq,
         break;
     }
     case OFPST_TABLE: {
+        dp_sync_flow_stats(p->dp);
         struct ofp_table_stats_h t;
         memset(&t, 0, sizeof t);
         t.table_id = 0;
@@ -315,7 +318,11 @@ ofproto_handle_msg(struct ofproto *p, struct ofconn *ofconn,
     case OFPT_STATS_REQUEST:
         return handle_stats(p, ofconn, rq, err);
     case OFPT_BARRIER_REQUEST:
-        /* Every earlier request was processed to completion already. */
+        /* Every earlier request was processed to completion already; the
+         * XDP fast path's cached datapath flows are brought in line with
+         * them now, so no frame is forwarded by a stale one after this
+         * reply. */
+        dp_revalidate(p->dp);
         ofp_make_barrier_reply(&msg, rq->xid);
         reply(ofconn, &msg);
         return 0;

@@ -57,6 +57,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
+#include "dp/datapath.h"
 
 struct buf;
 struct loop;
@@ -87,6 +88,9 @@ void ofproto_destroy(struct ofproto *);
  * lowest free number >= 1 when port_no is 0.  Sends PORT_STATUS (ADD) to
  * connected controllers.  Returns 0, -EEXIST (number taken), -ERANGE
  * (number >= OFPP_MAX), or port_open()'s error. */
+/* Chooses the datapath type (dp_set_type()); before adding ports.
+ * Returns 0 or -errno (xdp requested but the fast path cannot load). */
+int ofproto_set_datapath_type(struct ofproto *, enum dp_type, size_t xdp_flows);
 int ofproto_add_port(struct ofproto *, uint16_t port_no, const char *spec,
                      char **errp);
 /* Removes a port (PORT_STATUS DELETE).  0 or -ENOENT. */

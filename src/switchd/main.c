@@ -179,7 +179,7 @@ main(int argc, char *argv[])
         char type[16], name[16];
         if (port_parse_spec(o.ports[i].spec, type, name)) {
             fprintf(stderr, "%s: --port %s: not a valid port (IFNAME, afpacket:IFNAME, "
-                    "tap:NAME, dummy:NAME)\n", program_name(), o.ports[i].spec);
+                    "afxdp:IFNAME, tap:NAME, dummy:NAME)\n", program_name(), o.ports[i].spec);
             switchd_options_uninit(&o);
             return 2;
         }
@@ -225,6 +225,13 @@ main(int argc, char *argv[])
         die(err ? err : "cannot load the TLS key and certificates");
     }
     struct ofproto *p = ofproto_create(loop, o.dpid, o.fail_mode);
+    int dperr = ofproto_set_datapath_type(p, o.datapath, o.xdp_flows);
+    if (dperr) {
+        char *m = xasprintf("--datapath %s: the XDP fast path cannot be loaded (%s)%s",
+                            dp_type_name(o.datapath), strerror(-dperr),
+                            dperr == -EPERM ? ": needs CAP_BPF and CAP_NET_ADMIN" : "");
+        die(m);
+    }
     for (size_t i = 0; i < o.n_ports; i++) {
         if (ofproto_add_port(p, o.ports[i].port_no, o.ports[i].spec, &err)) {
             die(err);

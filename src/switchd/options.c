@@ -18,7 +18,12 @@ switchd_usage(FILE *out)
 "An OpenFlow 1.0 software switch.\n\n"
 "  --dpid HEX               datapath id (default: from the first port's MAC)\n"
 "  --port [N=]SPEC          add a port (repeatable; numbered 1..N in order):\n"
-"                           IFNAME or afpacket:IFNAME, tap:NAME, dummy:NAME\n"
+"                           IFNAME, afpacket:IFNAME, afxdp:IFNAME, tap:NAME,\n"
+"                           dummy:NAME\n"
+"  --datapath TYPE          how IFNAME ports forward: auto (default: xdp where\n"
+"                           the kernel allows it, else afpacket), xdp (kernel\n"
+"                           fast path, misses via AF_XDP), afxdp, afpacket\n"
+"  --xdp-flows N            datapath flows the XDP fast path caches (65536)\n"
 "  --controller TARGET      controller to connect to, tcp:IP:PORT or unix:PATH\n"
 "                           (repeatable; every controller gets PACKET_IN)\n"
 "  --listen PTARGET         accept management connections (e.g. ovs-ofctl):\n"
@@ -190,6 +195,22 @@ apply(struct switchd_options *o, const char *key, const char *value,
         } else {
             push(&o->controllers, &o->n_controllers, value);
         }
+    } else if (!strcmp(key, "datapath")) {
+        if (dp_type_parse(value, &o->datapath)) {
+            *errp = xasprintf("--datapath: '%s' is not one of auto, xdp, afxdp, afpacket",
+                              value);
+            return -EINVAL;
+        }
+    } else if (!strcmp(key, "xdp-flows")) {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(value, &end, 10);
+        if (errno || end == value || *end || n < 16 || n > (1u << 24)) {
+            *errp = xasprintf("--xdp-flows: '%s' is not a number from 16 to %u",
+                              value, 1u << 24);
+            return -EINVAL;
+        }
+        o->xdp_flows = (size_t) n;
     } else if (!strcmp(key, "fail-mode")) {
         if (ofproto_fail_mode_from_string(value, &o->fail_mode)) {
             *errp = xasprintf("--fail-mode: '%s' is neither secure nor standalone", value);

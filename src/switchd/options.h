@@ -34,6 +34,8 @@ struct switchd_options {
     char **verbose;             /* "MODULE:LEVEL". */
     size_t n_verbose;
     enum ofproto_fail_mode fail_mode;
+    enum dp_type datapath;      /* --datapath (default auto). */
+    size_t xdp_flows;           /* --xdp-flows (0: 65536). */
     char *ctl_path;
     char *pidfile;
     char *log_file;
