@@ -42,6 +42,7 @@
 #include "dp/port-provider.h"
 #include "dp/xdp/fastpath.h"
 #include "dp/xsk.h"
+#include "pkt/packet-offload.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -186,6 +187,13 @@ port_afxdp_recv(struct port *port, struct packet_batch *batch)
         p->in_port = 0;
         p->slice = 0;
         p->storage = NULL;
+        p->ol_flags = 0;
+        /* A veth peer with checksum offload sends partial checksums, and
+         * AF_XDP carries no metadata to say so: recognise them (the output
+         * port or the controller path completes them). */
+        if (packet_ol_detect_partial(p)) {
+            port_stat_add(&port->stats.rx_offloaded, 1);
+        }
         x->lent_addr[i] = v[i].addr;
         batch->pkts[i] = p;
         bytes += v[i].len;

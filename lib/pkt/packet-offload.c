@@ -234,3 +234,57 @@ packet_ol_segment(const struct packet *p, struct packet **segs,
     }
     return 0;
 }
+
+/* See packet-offload.h.  The signature of a partial checksum: the field
+ * holds fold(pseudo-header sum) uncomplemented; a complete checksum holds
+ * the complement of the sum over pseudo-header and segment.  The two agree
+ * for one frame in 65,536, and marking such a complete frame as partial is
+ * harmless: completing it recomputes the same, correct checksum (the sum
+ * is taken over a segment whose checksum field already equals the
+ * pseudo-header part). */
+bool
+packet_ol_detect_partial(struct packet *p)
+{
+    if (p->ol_flags || p->len < 14 + 20) {
+        return false;
+    }
+    const uint8_t *d = p->data;
+    uint32_t l3 = 14;
+    uint16_t type = rd16(d + 12);
+    if (type == 0x8100) {
+        if (p->len < 18 + 20) {
+            return false;
+        }
+        l3 = 18;
+        type = rd16(d + 16);
+    }
+    if (type != 0x0800) {
+        return false;
+    }
+    const uint8_t *ip = d + l3;
+    uint32_t ihl = (uint32_t) (ip[0] & 0x0f) * 4;
+    uint32_t tot = rd16(ip + 2);
+    if ((ip[0] >> 4) != 4 || ihl < 20 || tot < ihl || l3 + tot > p->len
+        || (rd16(ip + 6) & 0x3fff)) {
+        return false;                   /* Partial checksums are unfragmented. */
+    }
+    uint8_t proto = ip[9];
+    uint32_t csum_off = proto == 6 ? 16 : proto == 17 ? 6 : 0;
+    uint32_t l4_len = tot - ihl;
+    if (!csum_off || l4_len < csum_off + 2) {
+        return false;
+    }
+    uint32_t sum = 0;
+    sum += rd16(ip + 12) + rd16(ip + 14) + rd16(ip + 16) + rd16(ip + 18);
+    sum += proto + l4_len;
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    if (rd16(ip + ihl + csum_off) != sum) {
+        return false;
+    }
+    p->ol_flags = PACKET_OL_CSUM;
+    p->csum_start = (uint16_t) (l3 + ihl);
+    p->csum_offset = (uint16_t) csum_off;
+    return true;
+}

@@ -82,4 +82,12 @@ uint32_t packet_ol_header_len(const struct packet *);
  * 0, 1 if `p` is a GSO frame (segment it), or -EINVAL. */
 int packet_ol_finish(struct packet *p);
 
+/* For frames from a source that delivers no offload metadata (AF_XDP and
+ * XDP see what a veth peer with checksum offload sent, partial checksums
+ * included): if `p` is an unfragmented IPv4 TCP/UDP frame whose checksum
+ * field holds exactly the folded pseudo-header sum — the signature of a
+ * partial checksum — marks it PACKET_OL_CSUM (csum_start/offset set) and
+ * returns true.  Frames already carrying offload state are left alone. */
+bool packet_ol_detect_partial(struct packet *p);
+
 #endif

@@ -426,6 +426,108 @@ fp_apply_edit(struct xdp_md *ctx, __u64 packed, __u32 op, __u32 arg32,
     return (int) l3;
 }
 
+/* Partial checksums.  A veth whose peer has checksum offload on (the
+ * default) delivers TCP/UDP frames whose checksum field holds only the
+ * folded pseudo-header sum, and XDP is not told (no metadata).  Redirected
+ * as they are, they would reach the next host with a wrong checksum.  Their
+ * signature is exact: field == fold(pseudo-header sum); a complete checksum
+ * matches it for one frame in 65,536, and recomputing that one is harmless
+ * (same result).  So a frame with the signature gets its checksum computed
+ * here over the segment, which already holds the pseudo-header part in
+ * the field: checksum = ~fold(sum of the segment as it is).  The same test
+ * runs in user space for frames that come up through AF_XDP
+ * (packet_ol_detect_partial()).  Returns 1 (completed), 0 (not partial)
+ * or -1 (cannot tell: the caller punts). */
+__attribute__((noinline)) int
+fp_fix_partial(struct xdp_md *ctx, __u64 packed)
+{
+    __u32 l3 = packed & 0x1f;
+    __u32 ihl = (packed >> 8) & 0x3c;
+    __u8 proto = (__u8) (packed >> 24);
+    if (!ctx || !(packed & LAY_L4)) {
+        return 0;
+    }
+    __u8 *d = (void *) (long) ctx->data;
+    __u8 *end = (void *) (long) ctx->data_end;
+    __u8 *ip = d + l3;
+    if (ip + 20 > end) {
+        return -1;
+    }
+    if (rd16(ip + 6) & 0x3fff) {
+        return 0;
+    }
+    __u32 tot = rd16(ip + 2);
+    if (tot < ihl + 8 || tot > 4096) {
+        return 0;
+    }
+    __u32 l4_len = tot - ihl;
+    __u32 csum_off = proto == 6 ? 16 : 6;
+    if (l4_len < csum_off + 2) {
+        return 0;
+    }
+    __u8 *l4 = ip + ihl;
+    __u8 *c = l4 + csum_off;
+    if (c + 2 > end) {
+        return -1;
+    }
+    __u32 ps = rd16(ip + 12) + rd16(ip + 14) + rd16(ip + 16) + rd16(ip + 18)
+               + proto + l4_len;
+    ps = (ps & 0xffff) + (ps >> 16);
+    ps = (ps & 0xffff) + (ps >> 16);
+    if (rd16(c) != ps) {
+        return 0;
+    }
+    /* Sum the segment [l4, l4 + l4_len) in memory order. */
+    __u8 *seg_end = l4 + l4_len;
+    if (seg_end > end) {
+        return -1;
+    }
+    __s64 sum = 0;
+    __u8 *p = l4;
+    for (int i = 0; i < 8; i++) {
+        if (p + 512 > seg_end || p + 512 > end) {
+            break;
+        }
+        sum = bpf_csum_diff(NULL, 0, (void *) p, 512, (__u32) sum);
+        p += 512;
+    }
+#define FP_CSUM_STEP(N)                                                     \
+    if (p + N <= seg_end && p + N <= end) {                                 \
+        sum = bpf_csum_diff(NULL, 0, (void *) p, N, (__u32) sum);           \
+        p += N;                                                             \
+    }
+    FP_CSUM_STEP(256)
+    FP_CSUM_STEP(128)
+    FP_CSUM_STEP(64)
+    FP_CSUM_STEP(32)
+    FP_CSUM_STEP(16)
+    FP_CSUM_STEP(8)
+    FP_CSUM_STEP(4)
+#undef FP_CSUM_STEP
+    __u64 s64 = (__u32) sum;
+    if (p + 2 <= seg_end && p + 2 <= end) {
+        s64 += (__u16) (p[0] | (p[1] << 8));
+        p += 2;
+    }
+    if (p + 1 <= seg_end && p + 1 <= end) {
+        s64 += p[0];
+    }
+    s64 = (s64 & 0xffff) + (s64 >> 16);
+    s64 = (s64 & 0xffff) + (s64 >> 16);
+    s64 = (s64 & 0xffff) + (s64 >> 16);
+    __u16 full = (__u16) ~s64;
+    if (proto == 17 && !full) {
+        full = 0xffff;
+    }
+    if (c + 2 > end) {
+        return -1;
+    }
+    /* Memory order, as computed. */
+    c[0] = (__u8) full;
+    c[1] = (__u8) (full >> 8);
+    return 1;
+}
+
 /* Token bucket of the frame's slice; true if the frame may pass. */
 static __always_inline int
 police(__u32 slot, struct fp_slice_stats *ss)
@@ -582,6 +684,10 @@ plural_fastpath(struct xdp_md *ctx)
     }
     __u32 n = flow->n_edits;
     __u64 packed = lay_pack(&lay);
+    if (lay.l4 && fp_fix_partial(ctx, packed) < 0) {
+        count(FP_C_EDIT_FAILED);
+        return do_trace(cfg, XDP_DROP, 0, 1);
+    }
     for (__u32 i = 0; i < FP_MAX_EDITS && i < n; i++) {
         const struct fp_edit *e = &flow->edits[i];
         __u64 mac = 0;
