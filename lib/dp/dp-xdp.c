@@ -100,10 +100,21 @@ set_entry(struct dp_xdp *x, struct dpx_flow *f, struct flow_entry *e)
     }
 }
 
+static void credit(struct dp_xdp *, struct dpx_flow *, const struct fp_flow_stats *,
+                   uint64_t now_ms);
+
+/* Removes a datapath flow from the kernel, crediting its last counts to
+ * its OpenFlow flow (if it still has one). */
 static void
 remove_flow(struct dp_xdp *x, struct dpx_flow *f)
 {
     int error = fastpath_flow_del(x->fp, (const struct fp_key *) &f->key);
+    if (f->entry) {
+        struct fp_flow_stats s;
+        if (!fastpath_flow_stats(x->fp, f->compiled.id, &s)) {
+            credit(x, f, &s, clock_now_ms());
+        }
+    }
     if (error && error != -ENOENT) {
         counter_inc(&dp_xdp_errors);
     }
@@ -237,6 +248,9 @@ check_tx(struct dp_xdp *x, struct dp_port *p)
 static void
 watch_tx(struct dp_xdp *x)
 {
+    if (fastpath_config(x->fp) & FP_CFG_TRACE) {
+        return;     /* Tests run frames through the program without sending. */
+    }
     for (size_t i = 0; i < x->dp->n_ports; i++) {
         struct dp_port *p = x->dp->list[i];
         uint64_t errors, xmits;

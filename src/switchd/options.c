@@ -24,6 +24,7 @@ switchd_usage(FILE *out)
 "                           the kernel allows it, else afpacket), xdp (kernel\n"
 "                           fast path, misses via AF_XDP), afxdp, afpacket\n"
 "  --xdp-flows N            datapath flows the XDP fast path caches (65536)\n"
+"                           (environment: PLURAL_DATAPATH sets --datapath's default)\n"
 "  --controller TARGET      controller to connect to, tcp:IP:PORT or unix:PATH\n"
 "                           (repeatable; every controller gets PACKET_IN)\n"
 "  --listen PTARGET         accept management connections (e.g. ovs-ofctl):\n"
@@ -57,6 +58,12 @@ switchd_options_init(struct switchd_options *o)
     memset(o, 0, sizeof *o);
     o->fail_mode = OFPROTO_FAIL_SECURE;
     listener_get_defaults(&o->listen_cfg);
+    /* PLURAL_DATAPATH sets the default of --datapath (tests run whole
+     * suites over one datapath type this way); a bad value is ignored. */
+    const char *dpt = getenv("PLURAL_DATAPATH");
+    if (dpt && dp_type_parse(dpt, &o->datapath)) {
+        o->datapath = DP_TYPE_AUTO;
+    }
 }
 
 static void

@@ -153,7 +153,7 @@ dataplane_start() {
         [ -x "$SWITCHD" ] || skip "plural-switchd not built at $SWITCHD"
         _args=""
         for _if in "$@"; do
-            _args="$_args --port afpacket:$_if"
+            _args="$_args --port $_if"
         done
         ip netns exec "$_ns" "$SWITCHD" --ctl "$T/switchd.ctl" --pidfile "$T/switchd.pid" \
             --log-file "$T/switchd.log" --detach $_args \

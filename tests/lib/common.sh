@@ -72,6 +72,9 @@ netns_add() {
 # by the test, checksum/segmentation offloads are turned off, for peers that
 # need real wire frames: Open vSwitch's userspace datapath (TCP stalls
 # otherwise, see docs/testing.md) and plural bench's own packet code.
+# Otherwise GRO is turned on at both ends: a veth takes frames redirected
+# by XDP (plural-switchd's fast path) only when its peer has NAPI, which
+# GRO gives (docs/switchd.md, "The XDP fast path").
 veth_add() {
     ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" ||
         fail "cannot create veth $2-$4"
@@ -80,6 +83,8 @@ veth_add() {
         ip -n "$1" link set "$2" up
         if [ "${VETH_OFFLOADS:-on}" = off ]; then
             ip netns exec "$1" ethtool -K "$2" tx off rx off gso off tso off gro off >/dev/null 2>&1 || true
+        else
+            ip netns exec "$1" ethtool -K "$2" gro on >/dev/null 2>&1 || true
         fi
     done
 }

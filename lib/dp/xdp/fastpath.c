@@ -463,7 +463,8 @@ fastpath_test_run(struct fastpath *fp, int ifindex, const void *frame,
                   size_t len, uint32_t *action, void *out, size_t *out_len,
                   struct fp_trace *tr)
 {
-    struct xdp_md ctx = { .ingress_ifindex = (uint32_t) ifindex };
+    struct xdp_md ctx = { .data = 0, .data_end = (uint32_t) len,
+                          .ingress_ifindex = (uint32_t) ifindex };
     LIBBPF_OPTS(bpf_test_run_opts, opts,
         .data_in = frame, .data_size_in = (uint32_t) len,
         .data_out = out, .data_size_out = (uint32_t) *out_len,

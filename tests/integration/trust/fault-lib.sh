@@ -28,7 +28,7 @@ fault_topology() {
 fault_switchd() {
     ip netns exec "$S" "$SWITCHD" --ctl "$T/switchd.ctl" --pidfile "$T/switchd.pid" \
         --log-file "$T/switchd.log" --detach --fail-mode secure \
-        --port "afpacket:$P-sa" --port "afpacket:$P-sb" --port "afpacket:$P-sc" "$@" ||
+        --port "$P-sa" --port "$P-sb" --port "$P-sc" "$@" ||
         fail "plural-switchd did not start"
     on_exit "kill_pidfile $T/switchd.pid"
     wait_for 10 "$PLURAL" switch --ctl "$T/switchd.ctl" show ||
