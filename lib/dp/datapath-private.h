@@ -14,9 +14,11 @@ struct dp_port {
     bool link_up;                   /* Last seen: carrier and admin up. */
     bool xdp_tx_ok;                 /* The XDP fast path can redirect to it
                                      * (probed: dp-xdp.c). */
+    uint64_t xdp_tx_checked_ms;     /* Last check of xdp_tx_ok (0: never). */
     uint64_t xdp_xmit_errors;       /* veth: last counts of failed and */
     uint64_t xdp_xmits;             /* made redirect transmissions, and */
-    uint64_t xdp_redirects;         /* of our program's redirects to it. */
+    uint64_t xdp_redirects;         /* of our program's redirects to it */
+    uint64_t xdp_redirects_prev;    /* (then, and at the previous sync). */
     /* Queued outputs, sent by dp_flush(). */
     struct packet *out[PACKET_BATCH_MAX];
     unsigned int n_out;

@@ -490,10 +490,11 @@ dp_process_batch(struct datapath *dp, uint16_t in_port,
         } else {
             result = flow_table_classify(&dp->table, &keys[i]);
             flow_cache_insert(&dp->cache, &keys[i], hash, version, result);
-            if (fast_in && result && !error) {
-                /* The kernel missed this key: give it the answer. */
-                dp_xdp_install(dp->xdp, &keys[i], (struct flow_entry *) result);
-            }
+        }
+        if (fast_in && result && !error) {
+            /* The kernel missed this key (every frame from a fast port
+             * did): give it the answer, if it can use it. */
+            dp_xdp_install(dp->xdp, &keys[i], (struct flow_entry *) result);
         }
         struct flow_entry *flow = (struct flow_entry *) result;
         if (!flow) {

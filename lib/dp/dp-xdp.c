@@ -8,6 +8,7 @@
 
 #include "dp/datapath-private.h"
 #include "dp/port-afxdp.h"
+#include "dp/veth-peer.h"
 #include "dp/xdp/fastpath.h"
 #include "util/clock.h"
 #include "util/counter.h"
@@ -199,11 +200,14 @@ probe_tx(struct dp_xdp *x, struct dp_port *p)
     if (port_afxdp_xdp_xmit_stats(p->port, &xmits, &before)) {
         return 1;                       /* Not a veth: trusted. */
     }
+    int napi = veth_peer_has_napi(port_afxdp_ifindex(p->port));
+    LOG_DBG("port %u: veth peer has NAPI: %s", p->port_no,
+            napi > 0 ? "yes" : napi == 0 ? "no" : "cannot tell");
     struct dp_xdp_port_stats ps;
     dp_xdp_port_stats(x, p->port_no, &ps);
     p->xdp_xmit_errors = before;
     p->xdp_xmits = xmits;
-    p->xdp_redirects = ps.tx_packets;
+    p->xdp_redirects = p->xdp_redirects_prev = ps.tx_packets;
     uint8_t frame[60];
     memset(frame, 0, sizeof frame);
     memset(frame, 0xff, 6);
@@ -213,9 +217,10 @@ probe_tx(struct dp_xdp *x, struct dp_port *p)
     memcpy(frame + 14, "plural xdp redirect probe", 25);
     int error = fastpath_probe_redirect(x->fp, p->port_no, frame, sizeof frame);
     if (error) {
-        LOG_DBG("port %u: no live redirect probe here (%s); watching its "
-                "counters instead", p->port_no, strerror(-error));
-        return -1;                      /* Unknown: assume yes, watch. */
+        LOG_DBG("port %u: no live redirect probe here (%s)", p->port_no,
+                strerror(-error));
+        /* The peer's state says it (else: assume yes, and watch). */
+        return napi >= 0 ? napi : -1;
     }
     if (port_afxdp_xdp_xmit_stats(p->port, &xmits, &after)) {
         return -1;
@@ -236,10 +241,32 @@ warn_no_tx(const struct dp_port *p)
 static void
 check_tx(struct dp_xdp *x, struct dp_port *p)
 {
+    bool was = p->xdp_tx_ok, first = !p->xdp_tx_checked_ms;
     int ok = probe_tx(x, p);
     p->xdp_tx_ok = ok != 0;
-    if (!ok) {
+    p->xdp_tx_checked_ms = clock_now_ms() | 1;
+    if (!ok && (was || first)) {
         warn_no_tx(p);
+    } else if (ok && !was && !first) {
+        LOG_INFO("port %u (%s): XDP redirects into it work now", p->port_no,
+                 port_name(p->port));
+        x->dirty = true;
+    }
+}
+
+/* Ports that could not take redirects are looked at again every few
+ * seconds (someone may turn GRO on at the peer). */
+#define RECHECK_MS 5000
+static void
+recheck_tx(struct dp_xdp *x)
+{
+    uint64_t now = clock_now_ms();
+    for (size_t i = 0; i < x->dp->n_ports; i++) {
+        struct dp_port *p = x->dp->list[i];
+        if (!p->xdp_tx_ok && p->link_up && dp_xdp_is_fast_port(x, p)
+            && now >= p->xdp_tx_checked_ms + RECHECK_MS) {
+            check_tx(x, p);
+        }
     }
 }
 
@@ -260,14 +287,18 @@ watch_tx(struct dp_xdp *x)
         }
         struct dp_xdp_port_stats ps;
         dp_xdp_port_stats(x, p->port_no, &ps);
-        /* Frames redirected into it (counted by our program) while the
-         * veth made no transmission at all: its peer drops them silently.
-         * (One frame may be counted by the program and not yet flushed.) */
+        /* Frames redirected into it (counted by our program when it
+         * redirects; the veth transmits them at the end of the same NAPI
+         * poll) while the veth made no transmission at all: its peer drops
+         * them silently.  Only redirects older than the previous sync count
+         * (a poll may be in flight now), and only when two or more. */
         if (xmits != p->xdp_xmits) {
             p->xdp_xmits = xmits;
             p->xdp_redirects = ps.tx_packets;
         }
-        bool silent = ps.tx_packets >= p->xdp_redirects + 2;
+        bool silent = xmits == p->xdp_xmits
+                      && p->xdp_redirects_prev >= p->xdp_redirects + 2;
+        p->xdp_redirects_prev = ps.tx_packets;
         if (errors > p->xdp_xmit_errors || silent) {
             p->xdp_tx_ok = false;
             warn_no_tx(p);
@@ -561,6 +592,7 @@ dp_xdp_sync_stats(struct dp_xdp *x)
         return;
     }
     watch_tx(x);
+    recheck_tx(x);
     dp_xdp_revalidate(x);
     size_t n = hmap_count(&x->flows);
     if (!n) {
