@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include "pkt/packet-edit.h"
+#include "dp/slice-sched.h"
+#include "dp/upcall-queue.h"
+#include "util/clock.h"
 #include "pkt/packet-offload.h"
 #include "util/counter.h"
 #include "util/log.h"
@@ -176,6 +179,8 @@ upcall_offloaded(struct datapath *dp, struct packet *pkt,
     free(segs);
 }
 
+/* Queues an upcall (handed to the owner by dp_drain_upcalls() after the
+ * batch, never in the middle of it). */
 static void
 upcall(struct datapath *dp, struct packet *pkt, const struct flow_key *key,
        uint16_t in_port, uint8_t reason, uint16_t max_len)
@@ -190,16 +195,36 @@ upcall(struct datapath *dp, struct packet *pkt, const struct flow_key *key,
         dp->stats.n_upcalls_dropped++;
         return;
     }
-    if (!take_upcall_token(dp)) {
+    uint32_t slice = dp->sched ? slice_sched_classify(dp->sched, pkt) : 0;
+    if (!upcall_queue_push(dp->upcalls, slice, pkt, key, in_port, reason, max_len)) {
         counter_inc(&dp_upcall_ratelimited);
         dp->stats.n_upcalls_dropped++;
-        return;
     }
-    if (UNLIKELY(pkt->ol_flags)) {
-        upcall_offloaded(dp, pkt, key, in_port, reason, max_len);
-        return;
+}
+
+void
+dp_drain_upcalls(struct datapath *dp)
+{
+    struct upcall_item it;
+    dp->now_ms = clock_now_ms();
+    while (upcall_queue_backlog(dp->upcalls)) {
+        if (dp->upcall_cb && !take_upcall_token(dp)) {
+            break;                      /* The rest waits for tokens. */
+        }
+        upcall_queue_pop(dp->upcalls, &it);
+        if (!dp->upcall_cb) {
+            counter_inc(&dp_upcall_no_handler);
+            dp->stats.n_upcalls_dropped++;
+            packet_destroy(it.pkt);
+            continue;
+        }
+        if (UNLIKELY(it.pkt->ol_flags)) {
+            upcall_offloaded(dp, it.pkt, &it.key, it.in_port, it.reason, it.max_len);
+        } else {
+            upcall_send(dp, it.pkt, &it.key, it.in_port, it.reason, it.max_len);
+        }
+        packet_destroy(it.pkt);
     }
-    upcall_send(dp, pkt, key, in_port, reason, max_len);
 }
 
 void

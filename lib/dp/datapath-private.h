@@ -58,7 +58,9 @@ struct datapath {
     enum dp_miss_mode miss_mode;
     bool frag_drop;
 
-    /* Upcall token bucket, in thousandths of a token. */
+    /* Upcalls waiting for the owner (per slice, DRR), and the token
+     * bucket spent when they are handed over, in thousandths of a token. */
+    struct upcall_queue *upcalls;
     uint64_t upcall_rate, upcall_burst;
     uint64_t upcall_tokens;
     uint64_t upcall_last_ms;
@@ -77,6 +79,9 @@ struct datapath {
 };
 
 struct dp_port *dp_port_lookup(const struct datapath *, uint16_t port_no);
+/* Hands queued upcalls to the owner's callback, as the rate limit allows
+ * (actions.c). */
+void dp_drain_upcalls(struct datapath *);
 /* Counts a frame enqueued to queue_id on p. */
 void dp_port_count_queue(struct dp_port *p, uint32_t queue_id, uint32_t bytes);
 

@@ -7,6 +7,7 @@
 #include "dp/actions.h"
 #include "dp/datapath-private.h"
 #include "dp/dp-xdp.h"
+#include "dp/upcall-queue.h"
 #include "dp/slice-sched.h"
 #include "util/clock.h"
 #include "util/counter.h"
@@ -33,6 +34,7 @@ dp_create(size_t max_flows)
     dp->list = xcalloc(DP_MAX_PORTS + 1, sizeof *dp->list);
     dp->dirty = xcalloc(DP_MAX_PORTS + 1, sizeof *dp->dirty);
     dp->miss_mode = DP_MISS_UPCALL;
+    dp->upcalls = upcall_queue_create(0);
     dp_set_upcall_limit(dp, DP_UPCALL_RATE, DP_UPCALL_BURST);
     return dp;
 }
@@ -49,6 +51,7 @@ dp_destroy(struct datapath *dp)
     }
     dp_xdp_destroy(dp->xdp);
     dp->xdp = NULL;
+    upcall_queue_destroy(dp->upcalls);
     flow_table_destroy(&dp->table);
     flow_cache_destroy(&dp->cache);
     mac_learning_destroy(dp->ml);
@@ -421,6 +424,18 @@ dp_sync_flow_stats(struct datapath *dp)
     dp_xdp_sync_stats(dp->xdp);
 }
 
+void
+dp_get_slice_fast_stats(const struct datapath *dp, uint32_t slice,
+                        struct dp_slice_fast_stats *s)
+{
+    dp_xdp_slice_info(dp->xdp, slice, s);
+    struct upcall_queue_stats q;
+    upcall_queue_get_stats(dp->upcalls, slice, &q);
+    s->upcalls = q.queued;
+    s->upcalls_delivered = q.delivered;
+    s->upcall_drops = q.dropped;
+}
+
 bool
 dp_get_fastpath_stats(const struct datapath *dp, struct dp_fastpath_stats *s)
 {
@@ -519,32 +534,17 @@ dp_process_batch(struct datapath *dp, uint16_t in_port,
         groups[g].bytes += pkt->len;
     }
 
+    /* Nothing below calls out of the datapath (upcalls are queued and
+     * handed over after the batch), so the flows found above stay valid. */
     uint64_t matched = 0;
     for (size_t g = 0; g < n_groups; g++) {
         struct flow_group *grp = &groups[g];
-        if (LIKELY(dp->table.version == version)) {
-            flow_entry_account(grp->flow, grp->n, grp->bytes, dp->now_ms);
-            matched += grp->n;
-        }
+        flow_entry_account(grp->flow, grp->n, grp->bytes, dp->now_ms);
+        matched += grp->n;
         for (uint32_t j = 0; j < grp->n; j++) {
             unsigned int i = grp->idx[j];
-            if (LIKELY(dp->table.version == version)) {
-                dp_actions_execute(dp, batch->pkts[i], &keys[i], in_port,
-                                   grp->flow->actions, grp->flow->n_actions,
-                                   false);
-                continue;
-            }
-            /* A callback changed the table (see datapath.h): the flows
-             * found above may be gone; classify what is left again. */
-            struct flow_entry *e = flow_table_classify(&dp->table, &keys[i]);
-            if (e) {
-                flow_entry_account(e, 1, batch->pkts[i]->len, dp->now_ms);
-                matched++;
-                dp_actions_execute(dp, batch->pkts[i], &keys[i], in_port,
-                                   e->actions, e->n_actions, false);
-            } else {
-                misses[n_misses++] = (uint8_t) i;
-            }
+            dp_actions_execute(dp, batch->pkts[i], &keys[i], in_port,
+                               grp->flow->actions, grp->flow->n_actions, false);
         }
     }
     for (size_t j = 0; j < n_misses; j++) {
@@ -552,6 +552,7 @@ dp_process_batch(struct datapath *dp, uint16_t in_port,
         dp_handle_miss(dp, batch->pkts[i], &keys[i], in_port);
     }
     dp_flush(dp);
+    dp_drain_upcalls(dp);
 
     dp->stats.n_packets += batch->n;
     dp->stats.n_matched += matched;
@@ -583,6 +584,7 @@ dp_execute(struct datapath *dp, const struct packet *pkt_, uint16_t in_port,
     dp_actions_execute(dp, pkt, &key, in_port, actions, n_actions, true);
     dp_flush(dp);
     packet_destroy(pkt);
+    dp_drain_upcalls(dp);
     return 0;
 }
 
@@ -621,6 +623,17 @@ dp_set_slice_sched(struct datapath *dp, struct slice_sched *sched, size_t budget
 {
     dp->sched = sched;
     dp->sched_budget = budget;
+    /* Upcalls are shared out by the same weights. */
+    for (uint32_t id = 0; id < UPCALL_QUEUE_SLICES; id++) {
+        struct slice_sched_stats st;
+        uint32_t w = 1;
+        if (sched && id < SLICE_SCHED_MAX_SLICES
+            && !slice_sched_get_stats(sched, id, &st) && st.weight) {
+            w = st.weight;
+        }
+        upcall_queue_set_weight(dp->upcalls, id, w);
+    }
+    dp_xdp_set_slices(dp->xdp, sched);
 }
 
 struct slice_sched *
@@ -672,6 +685,11 @@ run_sliced(struct datapath *dp)
         if (UNLIKELY(p->config & (OFPPC_NO_RECV | OFPPC_PORT_DOWN))) {
             p->rx_dropped += (uint64_t) got;
             counter_add(&dp_drop_rx_config, (uint64_t) got);
+        } else if (dp_xdp_is_fast_port(dp->xdp, p)) {
+            /* The XDP fast path already held each slice to its share of
+             * the slow path (dp-xdp.c's policers), before the ring: no
+             * second queue, no copy. */
+            dp_process_batch(dp, p->port_no, &b);
         } else {
             /* Queued frames outlive the ring slots: the scheduler holds
              * copies (one copy per frame is the price of fairness across
@@ -748,6 +766,7 @@ dp_run_once(struct datapath *dp)
         dp->next_link_poll_ms = now + DP_LINK_POLL_INTERVAL_MS;
         poll_links(dp);
     }
+    dp_drain_upcalls(dp);
     dp_xdp_revalidate(dp->xdp);
     return total;
 }

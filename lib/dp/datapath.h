@@ -253,6 +253,18 @@ struct dp_fastpath_stats {
 /* False (and *s zeroed) when the datapath has no XDP fast path. */
 bool dp_get_fastpath_stats(const struct datapath *, struct dp_fastpath_stats *s);
 
+/* A slice's counters in the XDP fast path (slice ids as in slice-sched.h)
+ * and in the upcall queue: frames the kernel saw, dropped by the slice's
+ * slow-path policer, handed up, lost because the AF_XDP ring was full;
+ * upcalls queued, handed to the owner, dropped (queue full). */
+struct dp_slice_fast_stats {
+    uint64_t offered, policed, punted, punt_failed;
+    uint64_t policer_pps;           /* Current policer rate (0: none). */
+    uint64_t upcalls, upcalls_delivered, upcall_drops;
+};
+void dp_get_slice_fast_stats(const struct datapath *, uint32_t slice,
+                             struct dp_slice_fast_stats *);
+
 struct dp_stats {
     uint64_t n_packets;         /* Frames processed (fast path hits too). */
     uint64_t n_fast_hits;       /* Frames forwarded by the XDP fast path. */

@@ -8,6 +8,7 @@
 
 #include "dp/datapath-private.h"
 #include "dp/port-afxdp.h"
+#include "dp/slice-sched.h"
 #include "dp/veth-peer.h"
 #include "dp/xdp/fastpath.h"
 #include "util/clock.h"
@@ -48,6 +49,16 @@ struct dp_xdp {
     bool dirty;                     /* Ports changed: revalidate. */
     uint32_t config;
     uint64_t installs, removals, revalidations;
+
+    /* Slow-path fairness (see fair_update()). */
+    struct slice_sched *sched;          /* Weights and VLAN map; NULL: off. */
+    bool policing;                      /* Policers are set. */
+    uint64_t fair_last_ms;
+    double capacity;                    /* Slow-path frames/s it can take. */
+    uint64_t calm_ms;                   /* Since when demand fits. */
+    uint64_t last_failed, last_ring_drops;
+    struct fp_slice_stats last[FP_MAX_SLICES];
+    uint64_t rate[FP_MAX_SLICES];       /* Policer rates set (0: none). */
 };
 
 static uint32_t
@@ -58,6 +69,7 @@ entry_hash(const struct flow_entry *e)
 }
 
 static flow_release_cb release_cb;
+static void fair_update(struct dp_xdp *);
 
 struct dp_xdp *
 dp_xdp_create(struct datapath *dp, size_t max_flows, int *error)
@@ -593,6 +605,7 @@ dp_xdp_sync_stats(struct dp_xdp *x)
     }
     watch_tx(x);
     recheck_tx(x);
+    fair_update(x);
     dp_xdp_revalidate(x);
     size_t n = hmap_count(&x->flows);
     if (!n) {
@@ -688,3 +701,200 @@ dp_xdp_slice_stats(struct dp_xdp *x, uint32_t slot, struct fp_slice_stats *s)
     return fastpath_slice_stats(x->fp, slot, s);
 }
 
+
+/* Slow-path fairness.
+ *
+ * With the fast path, what slices share and can exhaust is the slow path:
+ * the AF_XDP rings and the switch's thread, which take frames the kernel
+ * cannot finish (table misses, flows with several outputs or CONTROLLER,
+ * unparsed frames) at a few hundred thousand frames per second, against
+ * millions in the kernel.  Every ~100 ms this looks at what each slice
+ * offered to the slow path (punted + policed + failed, from the kernel's
+ * per-slice counters) and at signs of saturation (frames lost because an
+ * AF_XDP ring was full).  While saturated, the slow path's capacity is
+ * the rate it actually served, and each slice's policer (a token bucket in
+ * the XDP program, applied before a frame is handed up) gets its weighted
+ * max-min fair share of that capacity: a slice asking less than its share
+ * keeps what it asks (with headroom), the rest is split by weight.  The
+ * capacity estimate then creeps up 5% per interval while no frame is lost,
+ * and policers are lifted after 2 s in which total demand fits in 70% of
+ * it.  A flood therefore overflows its own policer, counted as its
+ * `policed` frames, and never the shared ring. */
+
+#define FAIR_INTERVAL_MS 100
+#define FAIR_CALM_MS 2000
+
+static uint64_t
+ring_drops(struct dp_xdp *x)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < x->dp->n_ports; i++) {
+        struct dp_port *p = x->dp->list[i];
+        if (dp_xdp_is_fast_port(x, p)) {
+            struct port_stats st;
+            port_get_stats(p->port, &st);
+            sum += st.rx_dropped;
+        }
+    }
+    return sum;
+}
+
+/* Weighted max-min fair shares of `capacity` for `demand` (frames/s). */
+static void
+waterfill(double capacity, const double *demand, const uint32_t *weight,
+          double *alloc, size_t n)
+{
+    bool done[FP_MAX_SLICES] = { false };
+    double left = capacity;
+    for (size_t i = 0; i < n; i++) {
+        alloc[i] = 0;
+        done[i] = demand[i] <= 0;
+    }
+    for (;;) {
+        double w = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!done[i]) {
+                w += weight[i];
+            }
+        }
+        if (w <= 0 || left <= 0) {
+            break;
+        }
+        bool changed = false;
+        for (size_t i = 0; i < n; i++) {
+            if (!done[i] && demand[i] <= left * weight[i] / w) {
+                alloc[i] = demand[i];
+                left -= demand[i];
+                done[i] = true;
+                changed = true;
+            }
+        }
+        if (!changed) {
+            for (size_t i = 0; i < n; i++) {
+                if (!done[i]) {
+                    alloc[i] = left * weight[i] / w;
+                }
+            }
+            break;
+        }
+    }
+}
+
+static void
+set_rates(struct dp_xdp *x, const uint64_t *rate)
+{
+    for (uint32_t i = 0; i < FP_MAX_SLICES; i++) {
+        if (rate[i] != x->rate[i]) {
+            uint64_t burst = MAX(rate[i] / 50, (uint64_t) 64);    /* 20 ms. */
+            if (fastpath_set_policer(x->fp, i, rate[i], burst)) {
+                counter_inc(&dp_xdp_errors);
+            }
+            x->rate[i] = rate[i];
+        }
+    }
+}
+
+static void
+fair_update(struct dp_xdp *x)
+{
+    uint64_t now = clock_now_ms();
+    if (!x->sched || now < x->fair_last_ms + FAIR_INTERVAL_MS) {
+        return;
+    }
+    double dt = (double) (now - x->fair_last_ms) / 1000.0;
+    bool first = !x->fair_last_ms;
+    x->fair_last_ms = now;
+
+    double demand[FP_MAX_SLICES], alloc[FP_MAX_SLICES];
+    uint32_t weight[FP_MAX_SLICES];
+    double total_demand = 0, served = 0;
+    uint64_t failed = 0;
+    for (uint32_t i = 0; i < FP_MAX_SLICES; i++) {
+        struct fp_slice_stats st, *last = &x->last[i];
+        fastpath_slice_stats(x->fp, i, &st);
+        uint64_t want = (st.punted - last->punted) + (st.policed - last->policed)
+                        + (st.punt_failed - last->punt_failed);
+        demand[i] = first ? 0 : (double) want / dt;
+        served += first ? 0 : (double) (st.punted - last->punted) / dt;
+        total_demand += demand[i];
+        failed += st.punt_failed;
+        struct slice_sched_stats ss;
+        weight[i] = !slice_sched_get_stats(x->sched, i, &ss) && ss.weight ? ss.weight : 1;
+        *last = st;
+    }
+    uint64_t drops = ring_drops(x);
+    bool lost = !first && (failed > x->last_failed || drops > x->last_ring_drops);
+    x->last_failed = failed;
+    x->last_ring_drops = drops;
+    if (first) {
+        return;
+    }
+    if (lost) {
+        double lost_rate = 0;
+        (void) lost_rate;
+        /* What got through the rings is what the slow path can take. */
+        x->capacity = x->policing ? MIN(x->capacity, served) : served;
+        x->capacity = MAX(x->capacity, 1000.0);
+        x->policing = true;
+        x->calm_ms = 0;
+    } else if (x->policing) {
+        x->capacity *= 1.05;
+        if (total_demand < 0.7 * x->capacity) {
+            if (!x->calm_ms) {
+                x->calm_ms = now;
+            } else if (now >= x->calm_ms + FAIR_CALM_MS) {
+                x->policing = false;
+            }
+        } else {
+            x->calm_ms = 0;
+        }
+    }
+    uint64_t rate[FP_MAX_SLICES] = { 0 };
+    if (x->policing) {
+        waterfill(x->capacity * 0.95, demand, weight, alloc, FP_MAX_SLICES);
+        for (uint32_t i = 0; i < FP_MAX_SLICES; i++) {
+            double r = alloc[i] >= demand[i] ? alloc[i] * 1.2 + 100 : alloc[i];
+            rate[i] = (uint64_t) MAX(r, 100.0);
+        }
+    }
+    set_rates(x, rate);
+}
+
+void
+dp_xdp_set_slices(struct dp_xdp *x, struct slice_sched *sched)
+{
+    if (!x) {
+        return;
+    }
+    x->sched = sched;
+    for (uint32_t v = 0; v < FP_VLAN_SLOTS; v++) {
+        uint32_t slot = 0;
+        if (sched) {
+            slot = slice_sched_vlan_slice(sched, v == 4096 ? 0xffff : (uint16_t) v);
+        }
+        if (fastpath_set_vlan_slice(x->fp, v, slot < FP_MAX_SLICES ? slot : 0)) {
+            counter_inc(&dp_xdp_errors);
+            break;
+        }
+    }
+    uint64_t none[FP_MAX_SLICES] = { 0 };
+    set_rates(x, none);
+    x->policing = false;
+    x->fair_last_ms = 0;
+    dp_xdp_set_policing(x, sched != NULL);
+}
+
+void
+dp_xdp_slice_info(struct dp_xdp *x, uint32_t slot, struct dp_slice_fast_stats *s)
+{
+    struct fp_slice_stats st;
+    memset(s, 0, sizeof *s);
+    if (!x || slot >= FP_MAX_SLICES || fastpath_slice_stats(x->fp, slot, &st)) {
+        return;
+    }
+    s->offered = st.offered;
+    s->policed = st.policed;
+    s->punted = st.punted;
+    s->punt_failed = st.punt_failed;
+    s->policer_pps = x->rate[slot];
+}

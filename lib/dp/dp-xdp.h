@@ -81,6 +81,13 @@ void dp_xdp_port_stats(struct dp_xdp *, uint16_t port_no, struct dp_xdp_port_sta
 struct dp_fastpath_stats;
 void dp_xdp_get_stats(struct dp_xdp *, struct dp_fastpath_stats *);
 
+/* Slow-path fairness (dp-xdp.c): the slices' VLAN map and weights, and
+ * per-slice policers of what goes up to user space; NULL turns it off. */
+struct slice_sched;
+void dp_xdp_set_slices(struct dp_xdp *, struct slice_sched *);
+struct dp_slice_fast_stats;
+void dp_xdp_slice_info(struct dp_xdp *, uint32_t slot, struct dp_slice_fast_stats *);
+
 /* Per-slice policing (see datapath.h). */
 int dp_xdp_set_vlan_slice(struct dp_xdp *, uint32_t vlan, uint32_t slot);
 int dp_xdp_set_policer(struct dp_xdp *, uint32_t slot, uint64_t rate_pps, uint64_t burst);

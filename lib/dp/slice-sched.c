@@ -111,6 +111,12 @@ slice_sched_clear_map(struct slice_sched *s)
 }
 
 uint32_t
+slice_sched_vlan_slice(const struct slice_sched *s, uint16_t vlan)
+{
+    return vlan == 0xffff ? s->untagged_slice : vlan <= 0xfff ? s->vlan_map[vlan] : 0;
+}
+
+uint32_t
 slice_sched_classify(const struct slice_sched *s, const struct packet *p)
 {
     const uint8_t *f = p->data;

@@ -58,6 +58,8 @@ int slice_sched_map_vlan(struct slice_sched *, uint16_t vlan, uint32_t slice);
 /* Forgets every VLAN mapping. */
 void slice_sched_clear_map(struct slice_sched *);
 
+/* The slice a VID (or 0xffff: untagged) is mapped to (0: none). */
+uint32_t slice_sched_vlan_slice(const struct slice_sched *, uint16_t vlan);
 /* The slice of a frame by its outer VLAN tag (0: unmapped). */
 uint32_t slice_sched_classify(const struct slice_sched *, const struct packet *);
 /* Classifies (sets pkt->slice) and queues.  See Ownership. */

@@ -146,16 +146,31 @@ cmd_stats(struct ctl_conn *conn, int argc, const char *argv[], void *p_)
         for (uint32_t id = 0; id < SLICE_SCHED_MAX_SLICES; id++) {
             struct slice_sched_stats st;
             slice_sched_get_stats(the_sched, id, &st);
-            if (!slice_names[id][0] && !st.rx_packets && !st.drops) {
+            struct dp_slice_fast_stats fs;
+            dp_get_slice_fast_stats(p->dp, id, &fs);
+            if (!slice_names[id][0] && !st.rx_packets && !st.drops && !fs.offered
+                && !fs.upcalls) {
                 continue;
             }
-            json_array_append_new(a, json_pack("{s:i, s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
+            json_t *e = json_pack("{s:i, s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
                 "id", (int) id, "name", slice_names[id][0] ? slice_names[id] : "?",
                 "weight", (int) st.weight,
                 "rx_packets", (json_int_t) st.rx_packets, "rx_bytes", (json_int_t) st.rx_bytes,
                 "tx_packets", (json_int_t) st.tx_packets, "tx_bytes", (json_int_t) st.tx_bytes,
                 "drops", (json_int_t) st.drops, "cpu_ns", (json_int_t) st.cpu_ns,
-                "cpu_share", cpu_total ? (double) st.cpu_ns / (double) cpu_total : 0.0));
+                "cpu_share", cpu_total ? (double) st.cpu_ns / (double) cpu_total : 0.0);
+            /* Where else a slice's frames can be dropped: by its slow-path
+             * policer in the XDP fast path, when the AF_XDP ring was full,
+             * and in the upcall queue. */
+            json_object_set_new(e, "xdp", json_pack("{s:I, s:I, s:I, s:I, s:I}",
+                "offered", (json_int_t) fs.offered, "policed", (json_int_t) fs.policed,
+                "punted", (json_int_t) fs.punted, "punt_failed", (json_int_t) fs.punt_failed,
+                "policer_pps", (json_int_t) fs.policer_pps));
+            json_object_set_new(e, "upcalls", json_pack("{s:I, s:I, s:I}",
+                "queued", (json_int_t) fs.upcalls,
+                "delivered", (json_int_t) fs.upcalls_delivered,
+                "dropped", (json_int_t) fs.upcall_drops));
+            json_array_append_new(a, e);
         }
     }
     if (ctl_conn_wants_json(conn)) {
@@ -165,12 +180,13 @@ cmd_stats(struct ctl_conn *conn, int argc, const char *argv[], void *p_)
     }
     struct buf out = BUF_EMPTY;
     buf_printf(&out, "scheduler: %s\n", dp_slice_sched(p->dp) ? "enabled" : "disabled");
-    buf_printf(&out, "%-3s %-12s %-6s %12s %14s %12s %12s %8s\n", "ID", "SLICE", "WEIGHT",
-               "TX_PACKETS", "TX_BYTES", "DROPS", "CPU_NS", "CPU_%");
+    buf_printf(&out, "%-3s %-12s %-6s %12s %14s %12s %12s %8s %12s %12s %10s %12s %10s\n",
+               "ID", "SLICE", "WEIGHT", "TX_PACKETS", "TX_BYTES", "DROPS", "CPU_NS", "CPU_%",
+               "XDP_OFFERED", "XDP_POLICED", "RING_FULL", "UPCALL_DROP", "POLICE_PPS");
     for (size_t i = 0; i < json_array_size(a); i++) {
         json_t *e = json_array_get(a, i);
         buf_printf(&out, "%-3"JSON_INTEGER_FORMAT" %-12s %-6"JSON_INTEGER_FORMAT" %12"JSON_INTEGER_FORMAT
-                   " %14"JSON_INTEGER_FORMAT" %12"JSON_INTEGER_FORMAT" %12"JSON_INTEGER_FORMAT" %7.1f%%\n",
+                   " %14"JSON_INTEGER_FORMAT" %12"JSON_INTEGER_FORMAT" %12"JSON_INTEGER_FORMAT" %7.1f%%",
                    json_integer_value(json_object_get(e, "id")),
                    json_string_value(json_object_get(e, "name")),
                    json_integer_value(json_object_get(e, "weight")),
@@ -179,6 +195,14 @@ cmd_stats(struct ctl_conn *conn, int argc, const char *argv[], void *p_)
                    json_integer_value(json_object_get(e, "drops")),
                    json_integer_value(json_object_get(e, "cpu_ns")),
                    100 * json_real_value(json_object_get(e, "cpu_share")));
+        json_t *x = json_object_get(e, "xdp"), *u = json_object_get(e, "upcalls");
+        buf_printf(&out, " %12"JSON_INTEGER_FORMAT" %12"JSON_INTEGER_FORMAT" %10"JSON_INTEGER_FORMAT
+                   " %12"JSON_INTEGER_FORMAT" %10"JSON_INTEGER_FORMAT"\n",
+                   json_integer_value(json_object_get(x, "offered")),
+                   json_integer_value(json_object_get(x, "policed")),
+                   json_integer_value(json_object_get(x, "punt_failed")),
+                   json_integer_value(json_object_get(u, "dropped")),
+                   json_integer_value(json_object_get(x, "policer_pps")));
     }
     json_decref(a);
     ctl_reply_ok(conn, buf_cstr(&out));

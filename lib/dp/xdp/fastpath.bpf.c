@@ -580,8 +580,14 @@ do_trace(const struct fp_config *cfg, __u32 action, __u32 out_port, __u32 hit)
 
 static __always_inline int
 punt(struct xdp_md *ctx, const struct fp_config *cfg, const struct fp_port *port,
-     struct fp_slice_stats *ss)
+     struct fp_slice_stats *ss, __u32 slice_slot)
 {
+    /* The slow path (AF_XDP ring, user space) is the scarce, shared
+     * resource: a slice's frames reach it only within its share. */
+    if (ss && !police(slice_slot, ss)) {
+        count(FP_C_POLICED);
+        return do_trace(cfg, XDP_DROP, 0, 0);
+    }
     __u32 slot = port->xsk_slot;
     long rc = bpf_redirect_map(&xsks, slot, XDP_DROP);
     if (rc != XDP_REDIRECT) {
@@ -625,8 +631,10 @@ plural_fastpath(struct xdp_md *ctx)
     void *data_end = (void *) (long) ctx->data_end;
     __u64 len = (__u64) (data_end - data);
 
-    /* The slice, by the outer VLAN (untagged: slot 4096). */
+    /* The slice, by the outer VLAN (untagged: slot 4096); its policer
+     * applies to frames that would go up to user space (see punt()). */
     struct fp_slice_stats *ss = NULL;
+    __u32 slice_slot = 0;
     if (cfg->flags & FP_CFG_POLICE) {
         __u8 *d = data;
         __u32 vslot = 4096;
@@ -634,37 +642,33 @@ plural_fastpath(struct xdp_md *ctx)
             vslot = rd16(d + 14) & 0x0fff;
         }
         __u32 *slice = bpf_map_lookup_elem(&vlan_slice, &vslot);
-        if (slice && *slice && *slice < FP_MAX_SLICES) {
-            __u32 s = *slice;
-            ss = bpf_map_lookup_elem(&slice_stats, &s);
+        if (slice && *slice < FP_MAX_SLICES) {
+            slice_slot = *slice;
+            ss = bpf_map_lookup_elem(&slice_stats, &slice_slot);
             if (ss) {
                 ss->offered++;
-                if (!police(s, ss)) {
-                    count(FP_C_POLICED);
-                    return do_trace(cfg, XDP_DROP, 0, 0);
-                }
             }
         }
     }
 
     if (!(port->flags & FP_PORT_F_FAST)) {
-        return punt(ctx, cfg, port, ss);
+        return punt(ctx, cfg, port, ss, slice_slot);
     }
     struct fp_key key = {};
     struct layout lay = {};
     key.in_port = port->port_no;
     if (parse(data, data_end, &key, &lay)) {
         count(FP_C_UNPARSED);
-        return punt(ctx, cfg, port, ss);
+        return punt(ctx, cfg, port, ss, slice_slot);
     }
     if ((cfg->flags & FP_CFG_FRAG_DROP) && lay.ip && lay.frag) {
         count(FP_C_FRAG_PUNT);
-        return punt(ctx, cfg, port, ss);
+        return punt(ctx, cfg, port, ss, slice_slot);
     }
     struct fp_flow *flow = bpf_map_lookup_elem(&flows, &key);
     if (!flow) {
         count(FP_C_MISS);
-        return punt(ctx, cfg, port, ss);
+        return punt(ctx, cfg, port, ss, slice_slot);
     }
     count(FP_C_HIT);
     __u32 id = flow->id;
