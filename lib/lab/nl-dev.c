@@ -120,6 +120,27 @@ lab_nl_offloads_off(const char *netns, const char *name)
 }
 
 static int
+gro_on_here(void *ctx_)
+{
+    struct dev_ctx *ctx = ctx_;
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (sock < 0) {
+        return -errno;
+    }
+    struct ethtool_value v = { .cmd = ETHTOOL_SGRO, .data = 1 };
+    int error = ethtool_ioctl(sock, ctx->name, &v);
+    close(sock);
+    return error;
+}
+
+int
+lab_nl_gro_on(const char *netns, const char *name)
+{
+    struct dev_ctx ctx = { .name = name, .fd = -1 };
+    return lab_netns_run(netns, gro_on_here, &ctx);
+}
+
+static int
 tun_open(const char *name, bool persist, int *fdp)
 {
     int fd = open("/dev/net/tun", O_RDWR);

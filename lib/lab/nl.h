@@ -55,6 +55,10 @@ int lab_nl_route_add(struct lab_nl *, struct in_addr dst, unsigned int plen,
  * (SIOCETHTOOL); features a driver lacks are skipped.  Userspace switches
  * need real frames, see docs/lab.md. */
 int lab_nl_offloads_off(const char *netns, const char *name);
+/* Like `ethtool -K DEV gro on`: a veth whose peer is a port of
+ * plural-switchd's XDP fast path takes redirected frames only with NAPI,
+ * which GRO gives it (docs/switchd.md, "The XDP fast path"). */
+int lab_nl_gro_on(const char *netns, const char *name);
 
 /* A persistent TAP device NAME in NETNS (no packet information header,
  * vnet header off). */
