@@ -193,7 +193,8 @@ slice_rewrite_flow_mod(const struct slice_def *s, uint64_t dpid,
                        struct ofp_flow_mod_h **out, size_t *n_out,
                        struct ofp_error *err)
 {
-    struct ofp_match_h *matches = xcalloc(FS_MAX_EXPANSION, sizeof *matches);
+    /* On the stack: this runs for every FLOW_MOD of every slice. */
+    struct ofp_match_h matches[FS_MAX_EXPANSION];
     struct ofp_match_h tmp[FS_MAX_EXPANSION];
     size_t n = 0;
     int error = 0;
@@ -230,12 +231,10 @@ slice_rewrite_flow_mod(const struct slice_def *s, uint64_t dpid,
     }
     if (error) {
         /* Too wide to express: refuse rather than guess. */
-        free(matches);
         *err = OFP_ERROR(OFPET_FLOW_MOD_FAILED, OFPFMFC_EPERM);
         return -EPERM;
     }
     if (!n) {
-        free(matches);
         if (is_delete(in->command)) {
             return 0;
         }
@@ -258,11 +257,9 @@ slice_rewrite_flow_mod(const struct slice_def *s, uint64_t dpid,
                                       &fms[i].actions, &fms[i].n_actions, err);
         if (error) {
             slice_flow_mods_free(fms, n);
-            free(matches);
-            return error;
+                return error;
         }
     }
-    free(matches);
     *out = fms;
     *n_out = n;
     return 0;
