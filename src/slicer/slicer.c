@@ -743,7 +743,10 @@ handle_flow_mod(struct slice_conn *sc, const struct ofp_msg *msg,
         struct xid_info *x = xid_sent(sc->sw, sc, msg->xid);
         x->match = out[i].match;
         x->priority = out[i].priority;
-        ofp_msg_init(&m, OFPT_FLOW_MOD, x->new_xid);
+        /* Not ofp_msg_init(): it clears all 1,080 bytes of the message,
+         * and the encoder reads only type, xid and flow_mod here. */
+        m.type = OFPT_FLOW_MOD;
+        m.xid = x->new_xid;
         m.flow_mod = out[i];
         m.flow_mod.buffer_id = OFP_NO_BUFFER;
         if (has_buffer && !buffer_used && ofp_match_covers(&out[i].match, &buffered)) {
