@@ -80,9 +80,9 @@ run() {
         target=$sp
     fi
     load=$("$GEN" --target "tcp:127.0.0.1:$target" --switches "$SWITCHES" --macs "$MACS" \
-           --window "$WINDOW" --duration-ms "$DURATION_MS" --start-delay-ms 500 --json)
+           --window "$WINDOW" --duration-ms "$DURATION_MS" --start-delay-ms 1000 --json)
     one=$("$GEN" --target "tcp:127.0.0.1:$target" --switches 1 --macs "$MACS" --window 1 \
-          --duration-ms $(( DURATION_MS / 2 )) --start-delay-ms 500 --json)
+          --duration-ms $(( DURATION_MS / 2 )) --start-delay-ms 1000 --json)
     rss=0
     if [ "$1" = slicer ]; then
         rss=$(awk '/VmRSS/ {print $2}' "/proc/${pids##* }/status")

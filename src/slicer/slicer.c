@@ -503,12 +503,45 @@ slice_wake(struct slicer *s, struct slice *slice)
 {
     size_t idx = slice_index(s, slice);
     slice->dead = false;
+    slice->prober = NULL;
     LOG_INFO("slice %s: controller %s reachable again: connecting every switch",
              slice->def->name, slice->def->controller);
     for (size_t i = 0; i < s->n_sws; i++) {
         if (s->sws[i]->ready) {
             sc_unpark(s->sws[i]->conns[idx]);
         }
+    }
+}
+
+/* Before switch `new` gets its connection to slice idx: if the other
+ * switches' connections to that controller have all failed (backing off or
+ * parked), the slice is dead now, and `new` starts parked instead of adding
+ * one more failing attempt (1,000 dead slices would otherwise cost every
+ * switch that connects 1,000 connection attempts). */
+static void
+slice_check_down(struct slicer *s, size_t idx, const struct sw *new)
+{
+    struct slice *slice = s->slices[idx];
+    bool failed = false;
+    if (slice->dead) {
+        return;
+    }
+    for (size_t i = 0; i < s->n_sws; i++) {
+        const struct sw *sw = s->sws[i];
+        if (sw == new || !sw->ready) {
+            continue;
+        }
+        const struct slice_conn *sc = sw->conns[idx];
+        if (sc->rconn && (rconn_is_connected(sc->rconn)
+                          || rconn_get_state(sc->rconn) != RCONN_BACKOFF)) {
+            return;             /* Up, or still trying. */
+        }
+        failed = true;
+    }
+    if (failed) {
+        slice->dead = true;
+        LOG_INFO("slice %s: controller %s unreachable from every switch: "
+                 "new switches start parked", slice->def->name, slice->def->controller);
     }
 }
 
@@ -524,6 +557,9 @@ slice_check_alive(struct slicer *s, size_t idx)
     struct slice_conn *prober = NULL, *first = NULL;
     bool all_backing_off = true;
     size_t n_parked = 0;
+    if (slice->dead && slice->prober) {
+        return 0;               /* Settled: the prober's on_connected wakes it. */
+    }
     for (size_t i = 0; i < s->n_sws; i++) {
         struct sw *sw = s->sws[i];
         if (!sw->ready) {
@@ -567,6 +603,7 @@ slice_check_alive(struct slicer *s, size_t idx)
                 n_parked++;
             }
         }
+        slice->prober = prober;
     }
     return n_parked;
 }
@@ -575,6 +612,9 @@ static void
 slice_conn_destroy(struct slice_conn *sc)
 {
     if (sc) {
+        if (sc->slice->prober == sc) {
+            sc->slice->prober = NULL;   /* Housekeeping picks another. */
+        }
         xid_map_forget_owner(&sc->sw->xids, sc);
         batch_destroy(&sc->out);
         rconn_destroy(sc->rconn);
@@ -1096,6 +1136,7 @@ sw_ready(struct sw *sw, const struct ofp_msg *msg)
              msg->features.n_ports);
     sw->conns = xcalloc(s->n_slices + 1, sizeof *sw->conns);
     for (size_t i = 0; i < s->n_slices; i++) {
+        slice_check_down(s, i, sw);
         sw->conns[i] = slice_conn_create(sw, s->slices[i]);
     }
     /* A switch that (re)connects may have restarted without its map. */
@@ -1550,7 +1591,9 @@ housekeeping(struct loop *loop, uint64_t id, void *aux)
         struct sw *sw = s->sws[i];
         xid_map_expire(&sw->xids, now, XID_MAX_AGE_MS);
         for (size_t k = 0; sw->ready && k < s->n_slices; k++) {
-            buffer_track_expire(&sw->conns[k]->buffers, now, BUFFER_MAX_AGE_MS);
+            if (!s->slices[k]->dead) {  /* A dead slice's are parked, empty. */
+                buffer_track_expire(&sw->conns[k]->buffers, now, BUFFER_MAX_AGE_MS);
+            }
         }
     }
     for (size_t k = 0; k < s->n_slices; k++) {
@@ -1722,6 +1765,7 @@ slicer_set_controller(struct slicer *s, const char *name, const char *target,
     free(slice->def->controller);
     slice->def->controller = xstrdup(target);
     size_t idx = slice_index(s, slice);
+    slice->prober = NULL;
     slice->dead = false;        /* A new address: every switch tries it. */
     /* Only the control connection moves: flows, flow tracking and
      * counters stay; nothing is sent to the switch. */

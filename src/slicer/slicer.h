@@ -36,6 +36,7 @@
 struct loop;
 struct slicer;
 struct slice;
+struct slice_conn;
 
 struct slicer_options {
     const char **listen;        /* Passive streams for switches. */
@@ -105,6 +106,7 @@ struct slice {
      * connection (the prober) keeps retrying; the others are parked (no
      * socket, no timer) until the prober gets through. */
     bool dead;
+    struct slice_conn *prober;  /* While dead, once all others are parked. */
 };
 
 int slicer_create(struct loop *, const struct slicer_options *,
