@@ -7,13 +7,6 @@
 #include "util/hash.h"
 #include "util/util.h"
 
-struct tracked_flow {
-    struct hmap_node node;
-    struct ofp_match_h match;
-    uint16_t priority;
-    bool wants_removed;
-};
-
 /* The hash of an already normalized match. */
 static uint32_t
 norm_hash(const struct ofp_match_h *norm, uint16_t priority)
@@ -23,20 +16,24 @@ norm_hash(const struct ofp_match_h *norm, uint16_t priority)
     return hash_bytes(&wire, sizeof wire, priority);
 }
 
-static struct tracked_flow *
+/* The slot holding (norm, priority), or NULL. */
+static struct flow_track_entry *
 find_norm(const struct flow_track *ft, const struct ofp_match_h *norm,
           uint16_t priority, uint32_t hash)
 {
-    struct tracked_flow *f;
-    HMAP_FOR_EACH_WITH_HASH (f, node, hash, &ft->flows) {
-        if (f->priority == priority && ofp_match_equal(&f->match, norm)) {
-            return f;
+    if (!ft->count) {
+        return NULL;
+    }
+    for (size_t i = hash & ft->mask; ft->slots[i].used; i = (i + 1) & ft->mask) {
+        struct flow_track_entry *e = &ft->slots[i];
+        if (e->hash == hash && e->priority == priority && ofp_match_equal(&e->match, norm)) {
+            return e;
         }
     }
     return NULL;
 }
 
-static struct tracked_flow *
+static struct flow_track_entry *
 find(const struct flow_track *ft, const struct ofp_match_h *m, uint16_t priority)
 {
     struct ofp_match_h norm = *m;
@@ -44,43 +41,68 @@ find(const struct flow_track *ft, const struct ofp_match_h *m, uint16_t priority
     return find_norm(ft, &norm, priority, norm_hash(&norm, priority));
 }
 
+static void
+place(struct flow_track *ft, const struct flow_track_entry *e)
+{
+    size_t i = e->hash & ft->mask;
+    while (ft->slots[i].used) {
+        i = (i + 1) & ft->mask;
+    }
+    ft->slots[i] = *e;
+}
+
+static void
+resize(struct flow_track *ft, size_t capacity)
+{
+    struct flow_track_entry *old = ft->slots;
+    size_t old_cap = ft->slots ? ft->mask + 1 : 0;
+    ft->slots = xcalloc(capacity, sizeof *ft->slots);
+    ft->mask = capacity - 1;
+    for (size_t i = 0; i < old_cap; i++) {
+        if (old[i].used) {
+            place(ft, &old[i]);
+        }
+    }
+    free(old);
+}
+
 void
 flow_track_init(struct flow_track *ft)
 {
-    hmap_init(&ft->flows);
+    ft->slots = NULL;
+    ft->mask = 0;
+    ft->count = 0;
 }
 
 void
 flow_track_clear(struct flow_track *ft)
 {
-    struct tracked_flow *f;
-    HMAP_FOR_EACH (f, node, &ft->flows) {
-        hmap_remove(&ft->flows, &f->node);
-        free(f);
+    if (ft->slots) {
+        memset(ft->slots, 0, (ft->mask + 1) * sizeof *ft->slots);
     }
+    ft->count = 0;
 }
 
 void
 flow_track_destroy(struct flow_track *ft)
 {
     if (ft) {
-        flow_track_clear(ft);
-        hmap_destroy(&ft->flows);
+        free(ft->slots);
+        flow_track_init(ft);
     }
 }
 
 size_t
 flow_track_count(const struct flow_track *ft)
 {
-    return hmap_count(&ft->flows);
+    return ft->count;
 }
 
 static bool
 covers_any(const struct flow_track *ft, const struct ofp_match_h *m)
 {
-    struct tracked_flow *f;
-    HMAP_FOR_EACH (f, node, &ft->flows) {
-        if (ofp_match_covers(m, &f->match)) {
+    for (size_t i = 0; ft->count && i <= ft->mask; i++) {
+        if (ft->slots[i].used && ofp_match_covers(m, &ft->slots[i].match)) {
             return true;
         }
     }
@@ -114,21 +136,22 @@ flow_track_apply(struct flow_track *ft, uint16_t command,
         && command != OFPFC_MODIFY_STRICT) {
         return false;
     }
-    struct ofp_match_h norm = *m;
-    ofp_match_normalize(&norm);
-    uint32_t hash = norm_hash(&norm, priority);
-    struct tracked_flow *f = find_norm(ft, &norm, priority, hash);
+    struct flow_track_entry e = { .priority = priority, .used = true,
+                                  .wants_removed = wants_removed, .match = *m };
+    ofp_match_normalize(&e.match);
+    e.hash = norm_hash(&e.match, priority);
+    struct flow_track_entry *f = find_norm(ft, &e.match, priority, e.hash);
     if (f) {
         if (command == OFPFC_ADD) {
             f->wants_removed = wants_removed;
         }
         return false;
     }
-    f = xmalloc(sizeof *f);
-    f->match = norm;
-    f->priority = priority;
-    f->wants_removed = wants_removed;
-    hmap_insert(&ft->flows, &f->node, hash);
+    if (!ft->slots || 2 * (ft->count + 1) > ft->mask + 1) {
+        resize(ft, ft->slots ? 2 * (ft->mask + 1) : 16);
+    }
+    place(ft, &e);
+    ft->count++;
     return true;
 }
 
@@ -136,12 +159,24 @@ bool
 flow_track_removed(struct flow_track *ft, const struct ofp_match_h *m,
                    uint16_t priority, bool *wants_removed)
 {
-    struct tracked_flow *f = find(ft, m, priority);
+    struct flow_track_entry *f = find(ft, m, priority);
     if (!f) {
         return false;
     }
     *wants_removed = f->wants_removed;
-    hmap_remove(&ft->flows, &f->node);
-    free(f);
+    /* Backward-shift deletion: move later entries of the probe run into
+     * the hole when their home slot allows it. */
+    size_t hole = (size_t) (f - ft->slots);
+    for (size_t i = (hole + 1) & ft->mask; ft->slots[i].used; i = (i + 1) & ft->mask) {
+        size_t home = ft->slots[i].hash & ft->mask;
+        /* Movable if home is not cyclically within (hole, i]. */
+        bool stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
+        if (!stays) {
+            ft->slots[hole] = ft->slots[i];
+            hole = i;
+        }
+    }
+    ft->slots[hole].used = false;
+    ft->count--;
     return true;
 }

@@ -21,10 +21,23 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "ofp/ofp-match.h"
-#include "util/hmap.h"
+
+/* Open addressing with linear probing, keys stored inline (a lookup is
+ * usually one cache line: the slicer looks a flow up for every FLOW_MOD
+ * of every slice), at most half full, backward-shift deletion (no
+ * tombstones). */
+struct flow_track_entry {
+    uint32_t hash;
+    uint16_t priority;
+    bool used;
+    bool wants_removed;
+    struct ofp_match_h match;   /* Normalized. */
+};
 
 struct flow_track {
-    struct hmap flows;
+    struct flow_track_entry *slots;
+    size_t mask;                /* Capacity - 1 (capacity a power of 2), or 0. */
+    size_t count;
 };
 
 void flow_track_init(struct flow_track *);

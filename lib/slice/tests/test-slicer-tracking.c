@@ -1,13 +1,17 @@
 /* Unit tests: buffer-track (grants by age, quota, take, reuse of nodes)
- * and xid-map (requests, sent messages in a ring, retiring, overflow,
- * forgetting an owner). */
+ * xid-map (requests, sent messages in a ring, retiring, overflow,
+ * forgetting an owner) and flow-track's open-addressing table against a
+ * reference (random adds and removals). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
 #include <string.h>
+#include <stdlib.h>
+#include "ofp/ofp-wire.h"
 #include "slice/buffer-track.h"
+#include "slice/flow-track.h"
 #include "slice/xid-map.h"
 
 static struct ofp_match_h
@@ -121,6 +125,57 @@ test_xid_sent(void **state)
     xid_map_destroy(&m);
 }
 
+static struct ofp_match_h
+flow_key(int k)
+{
+    struct ofp_match_h m;
+    ofp_match_init_catchall(&m);
+    m.wildcards &= ~(uint32_t) (OFPFW_IN_PORT | OFPFW_DL_SRC);
+    m.in_port = (uint16_t) (1 + k % 7);
+    m.dl_src[4] = (uint8_t) (k >> 8);
+    m.dl_src[5] = (uint8_t) k;
+    return m;
+}
+
+static void
+test_flow_track_reference(void **state)
+{
+    (void) state;
+    enum { N = 3000 };
+    static bool ref[N];
+    struct flow_track ft;
+    size_t count = 0;
+    srand(12);
+    flow_track_init(&ft);
+    for (int round = 0; round < 200000; round++) {
+        int k = rand() % N;
+        struct ofp_match_h m = flow_key(k);
+        uint16_t prio = (uint16_t) (k % 3);
+        bool wants;
+        if (rand() % 3) {
+            assert_int_equal(flow_track_would_add(&ft, OFPFC_ADD, &m, prio), !ref[k]);
+            assert_int_equal(flow_track_apply(&ft, OFPFC_ADD, &m, prio, k & 1), !ref[k]);
+            count += !ref[k];
+            ref[k] = true;
+        } else {
+            assert_int_equal(flow_track_removed(&ft, &m, prio, &wants), ref[k]);
+            if (ref[k]) {
+                assert_int_equal(wants, k & 1);
+                count--;
+            }
+            ref[k] = false;
+        }
+        assert_int_equal(flow_track_count(&ft), count);
+    }
+    for (int k = 0; k < N; k++) {
+        struct ofp_match_h m = flow_key(k);
+        assert_int_equal(flow_track_would_add(&ft, OFPFC_ADD, &m, (uint16_t) (k % 3)), !ref[k]);
+    }
+    flow_track_clear(&ft);
+    assert_int_equal(flow_track_count(&ft), 0);
+    flow_track_destroy(&ft);
+}
+
 int
 main(void)
 {
@@ -128,6 +183,7 @@ main(void)
         cmocka_unit_test(test_buffers),
         cmocka_unit_test(test_xid_requests),
         cmocka_unit_test(test_xid_sent),
+        cmocka_unit_test(test_flow_track_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
