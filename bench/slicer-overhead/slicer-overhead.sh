@@ -14,8 +14,10 @@
 #
 # Throughput: SWITCHES switches with WINDOW outstanding PACKET_INs each.
 # Latency: one switch, one PACKET_IN outstanding.  Prints each run, then
-# per slice count the medians over rounds and the ratios through/direct
-# (throughput: higher is better; latency: lower is better).  The
+# per slice count the medians over rounds, the ratios through/direct
+# (throughput: higher is better; latency: lower is better) and the
+# through-slicer figure against the first slice count's.  Rounds are the
+# outer loop, so every slice count sees the same spread of machine load.  The
 # generator, the slicer and the controller share this machine's cores.
 # cbench (oflops) is not packaged in Debian; ctl-setup-rate is plural's
 # cbench-equivalent (see its header).
@@ -97,8 +99,9 @@ PY
 
 echo "# slicer-overhead: $SWITCHES switches x $MACS MACs, window $WINDOW, ${DURATION_MS} ms per run, $ROUNDS rounds"
 echo "# slices round path flows/s switches_up lat_median_us(1x1) lat_p99_us(1x1) slicer_rss_kB"
-for n in $SLICES; do
-    for r in $(seq "$ROUNDS"); do
+# Rounds outermost: every slice count sees the same spread of machine load.
+for r in $(seq "$ROUNDS"); do
+    for n in $SLICES; do
         for m in direct slicer; do
             echo "$n $r $m $(run "$m" "$n")" | tee -a "$T/rows"
         done
@@ -108,6 +111,7 @@ python3 - "$T/rows" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 print("# medians over rounds; ratio = through the slicer / direct (same run)")
+first = None
 for n in dict.fromkeys(r[0] for r in rows):
     def med(path, i):
         return statistics.median(float(r[i]) for r in rows if r[0] == n and r[2] == path)
@@ -116,4 +120,8 @@ for n in dict.fromkeys(r[0] for r in rows):
     print("slices %5s: direct %9.0f flows/s, through slicer %9.0f flows/s, ratio %.2f;"
           " latency median direct %6.1f us, slicer %6.1f us, ratio %.2f; slicer RSS %.0f kB"
           % (n, d, s, s / d if d else 0, dl, sl, sl / dl if dl else 0, med("slicer", 7)))
+    if first is None:
+        first = (n, s)
+    else:
+        print("slices %5s: through the slicer %.2fx its %s-slice figure" % (n, s / first[1] if first[1] else 0, first[0]))
 PY
