@@ -121,23 +121,6 @@ normal(struct datapath *dp, struct packet *pkt, const struct flow_key *key,
     }
 }
 
-static bool
-take_upcall_token(struct datapath *dp)
-{
-    if (!dp->upcall_rate) {
-        return true;
-    }
-    uint64_t elapsed = dp->now_ms - dp->upcall_last_ms;
-    dp->upcall_last_ms = dp->now_ms;
-    uint64_t max = dp->upcall_burst * 1000;
-    dp->upcall_tokens = MIN(max, dp->upcall_tokens + elapsed * dp->upcall_rate);
-    if (dp->upcall_tokens < 1000) {
-        return false;
-    }
-    dp->upcall_tokens -= 1000;
-    return true;
-}
-
 static void
 upcall_send(struct datapath *dp, struct packet *pkt, const struct flow_key *key,
             uint16_t in_port, uint8_t reason, uint16_t max_len)
@@ -208,7 +191,7 @@ dp_drain_upcalls(struct datapath *dp)
     struct upcall_item it;
     dp->now_ms = clock_now_ms();
     while (upcall_queue_backlog(dp->upcalls)) {
-        if (dp->upcall_cb && !take_upcall_token(dp)) {
+        if (dp->upcall_cb && !token_bucket_take(&dp->upcall_tb, 1, dp->now_ms)) {
             break;                      /* The rest waits for tokens. */
         }
         upcall_queue_pop(dp->upcalls, &it);

@@ -6,6 +6,7 @@
 
 #include "dp/datapath.h"
 #include "dp/flow-cache.h"
+#include "util/token-bucket.h"
 
 struct dp_port {
     struct port *port;
@@ -61,9 +62,7 @@ struct datapath {
     /* Upcalls waiting for the owner (per slice, DRR), and the token
      * bucket spent when they are handed over, in thousandths of a token. */
     struct upcall_queue *upcalls;
-    uint64_t upcall_rate, upcall_burst;
-    uint64_t upcall_tokens;
-    uint64_t upcall_last_ms;
+    struct token_bucket upcall_tb;
 
     /* The XDP fast path (dp-xdp.h), or NULL. */
     enum dp_type type;

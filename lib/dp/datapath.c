@@ -399,10 +399,7 @@ dp_set_miss_mode(struct datapath *dp, enum dp_miss_mode mode)
 void
 dp_set_upcall_limit(struct datapath *dp, uint32_t per_sec, uint32_t burst)
 {
-    dp->upcall_rate = per_sec;
-    dp->upcall_burst = burst ? burst : 1;
-    dp->upcall_tokens = dp->upcall_burst * 1000;
-    dp->upcall_last_ms = clock_now_ms();
+    token_bucket_init(&dp->upcall_tb, per_sec, burst ? burst : 1, clock_now_ms());
 }
 
 void
@@ -475,6 +472,10 @@ dp_process_batch(struct datapath *dp, uint16_t in_port,
     struct dp_port *inp = dp_port_lookup(dp, in_port);
     uint32_t version = dp->table.version;
     bool fast_in = dp_xdp_is_fast_port(dp->xdp, inp);
+    bool had_storage[PACKET_BATCH_MAX];
+    for (unsigned int i = 0; i < batch->n; i++) {
+        had_storage[i] = batch->pkts[i]->storage != NULL;
+    }
 
     dp->now_ms = clock_now_ms();
     for (unsigned int i = 0; i < batch->n; i++) {
@@ -559,10 +560,13 @@ dp_process_batch(struct datapath *dp, uint16_t in_port,
     dp->table.lookups += batch->n;
     dp->table.matched += matched;
 
-    /* A VLAN push without headroom gave a frame malloc'd storage. */
+    /* A VLAN push without headroom gave a frame malloc'd storage.  A
+     * frame lent by a port (no storage of its own) must not keep it; a
+     * frame that came with storage is the caller's, and so is whatever
+     * storage it has now (packet_grow_front() replaced the old one). */
     for (unsigned int i = 0; i < batch->n; i++) {
         struct packet *pkt = batch->pkts[i];
-        if (UNLIKELY(pkt->storage != NULL)) {
+        if (UNLIKELY(pkt->storage != NULL) && !had_storage[i]) {
             free(pkt->storage);
             pkt->storage = NULL;
         }

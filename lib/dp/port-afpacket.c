@@ -845,7 +845,7 @@ afp_send_ring(struct port *port, struct packet *const *pkts, unsigned int n)
         uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
         if (status != TP_STATUS_AVAILABLE) {
             /* Ring full: kick, and give the kernel a bounded time. */
-            uint64_t now = clock_now_ns();
+            uint64_t now = clock_real_ns();
             if (!deadline) {
                 deadline = now + AFP_TX_WAIT_NS;
             } else if (now >= deadline) {
@@ -947,7 +947,7 @@ afp_send_mmsg(struct port *port, struct packet *const *pkts, unsigned int n)
             continue;
         } else if (error == EAGAIN || error == ENOBUFS) {
             /* Back-pressure: wait for room, within a small budget. */
-            uint64_t now = clock_now_ns();
+            uint64_t now = clock_real_ns();
             if (!deadline) {
                 deadline = now + AFP_TX_WAIT_NS;
             } else if (now >= deadline) {

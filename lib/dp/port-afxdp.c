@@ -235,8 +235,8 @@ port_afxdp_send(struct port *port, struct packet *const *pkts, unsigned int n)
         while (!buf) {
             xsk_tx_kick(&x->xsk);
             if (!deadline) {
-                deadline = clock_now_ns() + AFXDP_TX_WAIT_NS;
-            } else if (clock_now_ns() > deadline) {
+                deadline = clock_real_ns() + AFXDP_TX_WAIT_NS;
+            } else if (clock_real_ns() > deadline) {
                 break;
             }
             buf = xsk_tx_buf(&x->xsk);

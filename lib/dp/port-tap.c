@@ -191,7 +191,7 @@ port_tap_send(struct port *port, struct packet *const *pkts, unsigned int n)
         } else if (errno == EINTR) {
             continue;
         } else if (errno == EAGAIN || errno == ENOBUFS) {
-            uint64_t now = clock_now_ns();
+            uint64_t now = clock_real_ns();
             if (!deadline) {
                 deadline = now + TAP_TX_WAIT_NS;
             } else if (now >= deadline) {

@@ -120,7 +120,9 @@ uint32_t
 slice_sched_classify(const struct slice_sched *s, const struct packet *p)
 {
     const uint8_t *f = p->data;
-    if (p->len >= 18 && f[12] == 0x81 && f[13] == 0x00) {
+    /* The outer tag: 802.1Q (0x8100) or an 802.1ad service tag (0x88a8). */
+    if (p->len >= 18 && ((f[12] == 0x81 && f[13] == 0x00)
+                         || (f[12] == 0x88 && f[13] == 0xa8))) {
         return s->vlan_map[((f[14] << 8) | f[15]) & 0xfff];
     }
     return s->untagged_slice;

@@ -23,6 +23,8 @@ clock_now_ns(void)
 
 uint64_t clock_now_ms(void) { return clock_now_ns() / 1000000ull; }
 
+uint64_t clock_real_ns(void) { return real_monotonic_ns(); }
+
 uint64_t
 clock_wall_ms(void)
 {

@@ -23,6 +23,10 @@
 uint64_t clock_now_ns(void);    /* Monotonic (warpable), nanoseconds. */
 uint64_t clock_now_ms(void);    /* Monotonic (warpable), milliseconds. */
 uint64_t clock_wall_ms(void);   /* Wall clock, ms since the epoch. */
+/* The real monotonic clock, never stopped or warped: for deadlines that
+ * bound how long a call may block or spin (e.g. TX back-pressure), which
+ * must pass even while a test has the clock stopped. */
+uint64_t clock_real_ns(void);
 
 void clock_stop(void);
 void clock_resume(void);

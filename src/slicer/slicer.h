@@ -31,7 +31,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "slice/slice.h"
-#include "slice/token-bucket.h"
+#include "util/token-bucket.h"
 
 struct loop;
 struct slicer;

@@ -567,6 +567,37 @@ test_table_changed_by_callback(void **state)
     assert_int_equal(drain(f, 2, NULL), 0);
 }
 
+/* The caller's packets stay the caller's: a packet that came with its own
+ * malloc'd storage keeps it (a VLAN push without headroom may replace it,
+ * and the caller frees whatever it has then); the datapath never frees it.
+ * (Before, dp_process_batch() freed it, and the caller's packet_destroy()
+ * freed it again: ASan reports the double free.) */
+static void
+test_caller_storage_kept(void **state)
+{
+    struct fixture *f = *state;
+    struct ofp_match_h m;
+    memset(&m, 0, sizeof m);
+    m.wildcards = OFPFW_ALL;
+    struct ofp_action acts[2] = { act_out(2), act_out(2) };
+    acts[0].type = OFPAT_SET_VLAN_VID;
+    acts[0].vlan_vid = 7;
+    add_flow(f, &m, 10, acts, 2);
+    uint8_t buf[128];
+    size_t len = make_frame(buf, mac_a, mac_b, 1);
+    struct packet *p = xzalloc(sizeof *p);
+    p->storage = xmalloc(len);          /* No headroom: the push copies. */
+    memcpy(p->storage, buf, len);
+    p->data = p->storage;
+    p->len = p->room = (uint32_t) len;
+    struct packet_batch b = { .n = 1, .pkts = { p } };
+    dp_process_batch(f->dp, 1, &b);
+    assert_non_null(p->storage);
+    assert_int_equal(p->len, len + 4);
+    assert_int_equal(drain(f, 2, NULL), 1);
+    packet_destroy(p);
+}
+
 static void
 test_ports(void **state)
 {
@@ -609,6 +640,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_malformed_and_frags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_changed_by_callback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_caller_storage_kept, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

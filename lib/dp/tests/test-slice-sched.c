@@ -68,6 +68,12 @@ test_classify_and_bounds(void **state)
     p = make_packet(30, 100);
     assert_int_equal(slice_sched_classify(s, p), 0);
     free_packet(p, NULL);
+    /* An 802.1ad service tag (0x88a8) is an outer tag too, not untagged. */
+    p = make_packet(20, 100);
+    p->data[12] = 0x88;
+    p->data[13] = 0xa8;
+    assert_int_equal(slice_sched_classify(s, p), 2);
+    free_packet(p, NULL);
 
     /* Capacity 4: the fifth is refused and counted; the caller keeps it. */
     for (int i = 0; i < 4; i++) {

@@ -638,8 +638,9 @@ plural_fastpath(struct xdp_md *ctx)
     if (cfg->flags & FP_CFG_POLICE) {
         __u8 *d = data;
         __u32 vslot = 4096;
-        if (d + 16 <= (__u8 *) data_end && rd16(d + 12) == ETH_TYPE_VLAN) {
-            vslot = rd16(d + 14) & 0x0fff;
+        if (d + 16 <= (__u8 *) data_end
+            && (rd16(d + 12) == ETH_TYPE_VLAN || rd16(d + 12) == 0x88a8)) {
+            vslot = rd16(d + 14) & 0x0fff;      /* 802.1Q or 802.1ad. */
         }
         __u32 *slice = bpf_map_lookup_elem(&vlan_slice, &vslot);
         if (slice && *slice < FP_MAX_SLICES) {

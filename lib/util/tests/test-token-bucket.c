@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "slice/token-bucket.h"
+#include "util/token-bucket.h"
 #include "util/clock.h"
 
 static void

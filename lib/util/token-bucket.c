@@ -1,7 +1,7 @@
 /* token-bucket — see token-bucket.h. */
-#include "slice/token-bucket.h"
+#include "token-bucket.h"
 
-#include "util/util.h"
+#include "util.h"
 
 static void
 refill(struct token_bucket *tb, uint64_t now_ms)

@@ -1,4 +1,5 @@
-/* token-bucket — a rate limiter for per-slice control messages.
+/* token-bucket — a rate limiter (the slicer's per-slice control messages,
+ * the datapath's upcalls).
  *
  * `rate` tokens per second accumulate up to `burst`; taking one token per
  * message allows a sustained `rate` messages/s with bursts of `burst`.
@@ -7,9 +8,9 @@
  * thousandths so rates below 1000/s refill smoothly.  rate == 0 means
  * unlimited (every take succeeds).
  *
- * A bucket is a plain value owned by its slice; not thread-safe. */
-#ifndef PLURAL_SLICE_TOKEN_BUCKET_H
-#define PLURAL_SLICE_TOKEN_BUCKET_H 1
+ * A bucket is a plain value owned by its user; not thread-safe. */
+#ifndef PLURAL_UTIL_TOKEN_BUCKET_H
+#define PLURAL_UTIL_TOKEN_BUCKET_H 1
 
 #include <stdbool.h>
 #include <stdint.h>
