@@ -62,15 +62,6 @@ dp_destroy(struct datapath *dp)
     free(dp);
 }
 
-struct dp_port *
-dp_port_lookup(const struct datapath *dp, uint16_t port_no)
-{
-    if (port_no < DP_MAX_PORTS) {
-        return dp->ports[port_no];
-    }
-    return port_no == OFPP_LOCAL ? dp->local : NULL;
-}
-
 /* Sort key: LOCAL after every numbered port. */
 static uint32_t
 port_order(uint16_t port_no)
@@ -313,24 +304,6 @@ dp_port_get_stats(const struct datapath *dp, uint16_t port_no,
         s->rx_dropped += x.rx_dropped;
     }
     return 0;
-}
-
-void
-dp_port_count_queue(struct dp_port *p, uint32_t queue_id, uint32_t bytes)
-{
-    size_t i = 0;
-    while (i < p->n_queues && p->queues[i].queue_id != queue_id) {
-        i++;
-    }
-    if (i == p->n_queues) {
-        if (p->n_queues < DP_MAX_QUEUES) {
-            p->queues[p->n_queues++].queue_id = queue_id;
-        } else {
-            i = DP_MAX_QUEUES - 1;
-        }
-    }
-    p->queues[i].tx_packets++;
-    p->queues[i].tx_bytes += bytes;
 }
 
 int
