@@ -24,14 +24,20 @@ build: deps $(BUILD)/build.ninja
 build-asan: deps $(ASAN)/build.ninja
 	meson compile -C $(ASAN)
 
-# Every test, in the normal build, then under AddressSanitizer and
+# Every test, in the normal build (plural-switchd's default datapath:
+# the XDP fast path where it loads), then the switch, controller, slicer
+# and fault suites again over the AF_PACKET datapath (PLURAL_DATAPATH sets
+# --datapath's default), then under AddressSanitizer and
 # UndefinedBehaviorSanitizer (except suite no-asan: tests too slow there),
-# then every libFuzzer target for FUZZ_CI_SECONDS each.  All three run even
+# then every libFuzzer target for FUZZ_CI_SECONDS each.  All run even
 # when one fails; the exit status is non-zero if any failed.
 FUZZ_CI_SECONDS ?= 40
 check: build build-asan
 	@rc=0; \
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2 || rc=1; \
+	echo "make check: the data-plane suites again with --datapath afpacket"; \
+	PLURAL_DATAPATH=afpacket meson test -C $(BUILD) --print-errorlogs --num-processes 2 \
+	  --suite switch --suite ctl --suite slice --suite trust --no-suite fastpath || rc=1; \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  meson test -C $(ASAN) --print-errorlogs --num-processes 2 --no-suite no-asan || rc=1; \
 	FUZZ_SECONDS=$(FUZZ_CI_SECONDS) scripts/fuzz || rc=1; \

@@ -499,6 +499,8 @@ cmd_dump_flows(struct ctl_conn *conn, int argc, const char *argv[], void *p)
 {
     (void) argc;
     (void) argv;
+    struct ofproto *ofp = p;
+    dp_sync_flow_stats(ofp->dp);        /* Counters include kernel hits. */
     if (ctl_conn_wants_json(conn)) {
         ctl_reply_json(conn, ofproto_dump_flows_json(p));
         return;
@@ -506,6 +508,12 @@ cmd_dump_flows(struct ctl_conn *conn, int argc, const char *argv[], void *p)
     struct buf out;
     buf_init(&out, 1024);
     ofproto_dump_flows(p, &out);
+    struct dp_fastpath_stats fs;
+    if (dp_get_fastpath_stats(ofp->dp, &fs)) {
+        buf_printf(&out, "xdp fast path: %" PRIu64 " datapath flows cached, "
+                   "hits %" PRIu64 ", misses %" PRIu64 "\n",
+                   fs.n_flows, fs.hits, fs.misses);
+    }
     ctl_reply_ok(conn, buf_cstr(&out));
     buf_uninit(&out);
 }
