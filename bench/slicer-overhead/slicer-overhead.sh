@@ -110,18 +110,24 @@ done
 python3 - "$T/rows" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
-print("# medians over rounds; ratio = through the slicer / direct (same run)")
-first = None
-for n in dict.fromkeys(r[0] for r in rows):
-    def med(path, i):
-        return statistics.median(float(r[i]) for r in rows if r[0] == n and r[2] == path)
-    d, s = med("direct", 3), med("slicer", 3)
-    dl, sl = med("direct", 5), med("slicer", 5)
-    print("slices %5s: direct %9.0f flows/s, through slicer %9.0f flows/s, ratio %.2f;"
-          " latency median direct %6.1f us, slicer %6.1f us, ratio %.2f; slicer RSS %.0f kB"
-          % (n, d, s, s / d if d else 0, dl, sl, sl / dl if dl else 0, med("slicer", 7)))
-    if first is None:
-        first = (n, s)
-    else:
-        print("slices %5s: through the slicer %.2fx its %s-slice figure" % (n, s / first[1] if first[1] else 0, first[0]))
+ns = list(dict.fromkeys(r[0] for r in rows))
+rounds = sorted({r[1] for r in rows}, key=int)
+def val(n, r, path, i):
+    return float(next(x for x in rows if x[0] == n and x[1] == r and x[2] == path)[i])
+def ratios(n, i):
+    # Per round: the slicer run and the direct run just before it share
+    # the machine's load; the median of these ratios is the figure.
+    return [val(n, r, "slicer", i) / val(n, r, "direct", i) for r in rounds
+            if val(n, r, "direct", i)]
+print("# medians over rounds of the per-round ratio through the slicer / direct")
+for n in ns:
+    med = lambda path, i: statistics.median(float(x[i]) for x in rows if x[0] == n and x[2] == path)
+    print("slices %5s: throughput %.2fx direct (medians: direct %.0f, slicer %.0f flows/s);"
+          " latency %.2fx direct (medians %.1f / %.1f us); slicer RSS %.0f kB"
+          % (n, statistics.median(ratios(n, 3)), med("direct", 3), med("slicer", 3),
+             statistics.median(ratios(n, 5)), med("direct", 5), med("slicer", 5), med("slicer", 7)))
+for n in ns[1:]:
+    rel = [a / b for a, b in zip(ratios(n, 3), ratios(ns[0], 3)) if b]
+    print("slices %5s: throughput ratio %.2fx the %s-slice ratio (median over rounds)"
+          % (n, statistics.median(rel), ns[0]))
 PY
