@@ -48,11 +48,18 @@ require_cmd() {
     done
 }
 
-# free_port: a TCP port on loopback that nothing listens on now (20000-59999).
+# free_port: a TCP port on loopback that no socket uses now, from 20000 up
+# to the kernel's ephemeral range (ip_local_port_range, usually from
+# 32768): a port in that range can be the local end of any outgoing
+# connection on the machine (a daemon's, another test's), and a listener
+# then fails to bind it (a scripted peer's "Address already in use").
 free_port() {
+    _lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+    _lo=${_lo:-32768}
+    [ "$_lo" -gt 21000 ] 2>/dev/null || _lo=60000
     while :; do
-        port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000 ))
-        if ! ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then
+        port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % (_lo - 20000) ))
+        if ! ss -Htan "sport = :$port" 2>/dev/null | grep -q .; then
             echo "$port"
             return
         fi
