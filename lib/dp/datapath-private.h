@@ -16,6 +16,8 @@ struct dp_port {
     bool xdp_tx_ok;                 /* The XDP fast path can redirect to it
                                      * (probed: dp-xdp.c). */
     uint64_t xdp_tx_checked_ms;     /* Last check of xdp_tx_ok (0: never). */
+    bool xdp_tx_distrust;           /* Counters proved the peer check wrong:
+                                     * no rechecks until the link changes. */
     uint64_t xdp_xmit_errors;       /* veth: last counts of failed and */
     uint64_t xdp_xmits;             /* made redirect transmissions, and */
     uint64_t xdp_redirects;         /* of our program's redirects to it */

@@ -245,8 +245,9 @@ static void
 warn_no_tx(const struct dp_port *p)
 {
     LOG_WARN("port %u (%s): the kernel cannot redirect into this veth (its "
-             "peer has no XDP program and GRO off): frames to it take the "
-             "AF_XDP path; `ethtool -K PEER gro on` on the peer enables the "
+             "peer has no NAPI: no XDP program and GRO off, or GRO turned on "
+             "while the peer was down): frames to it take the AF_XDP path; "
+             "`ethtool -K PEER gro on` on the peer, once it is up, enables the "
              "fast path", p->port_no, port_name(p->port));
 }
 
@@ -275,8 +276,8 @@ recheck_tx(struct dp_xdp *x)
     uint64_t now = clock_now_ms();
     for (size_t i = 0; i < x->dp->n_ports; i++) {
         struct dp_port *p = x->dp->list[i];
-        if (!p->xdp_tx_ok && p->link_up && dp_xdp_is_fast_port(x, p)
-            && now >= p->xdp_tx_checked_ms + RECHECK_MS) {
+        if (!p->xdp_tx_ok && !p->xdp_tx_distrust && p->link_up
+            && dp_xdp_is_fast_port(x, p) && now >= p->xdp_tx_checked_ms + RECHECK_MS) {
             check_tx(x, p);
         }
     }
@@ -313,6 +314,10 @@ watch_tx(struct dp_xdp *x)
         p->xdp_redirects_prev = ps.tx_packets;
         if (errors > p->xdp_xmit_errors || silent) {
             p->xdp_tx_ok = false;
+            /* The peer's flags said yes and the kernel says no (e.g. GRO
+             * turned on while the peer was down leaves the flag on without
+             * NAPI): trust the counters until the link changes. */
+            p->xdp_tx_distrust = true;
             warn_no_tx(p);
             x->dirty = true;
         }
@@ -361,6 +366,7 @@ dp_xdp_port_changed(struct dp_xdp *x, struct dp_port *p)
     if (dp_xdp_is_fast_port(x, p)) {
         program_port(x, p);
         if (p->link_up) {
+            p->xdp_tx_distrust = false;
             check_tx(x, p);         /* The peer may have changed. */
         }
     }

@@ -313,16 +313,19 @@ up_links(struct up *u)
              * take the defaults (docs/switchd.md, "Offloads"). */
             if (n0->kind == LAB_NODE_OVS || n1->kind == LAB_NODE_OVS) {
                 error = lab_nl_offloads_off(ns, ifname);
-            } else if ((side ? n0 : n1)->kind == LAB_NODE_PLURAL_SWITCH) {
-                /* The far end of a plural switch's port: GRO gives it the
-                 * NAPI that XDP redirects into it need. */
-                (void) lab_nl_gro_on(ns, ifname);
             }
             if (!error && link->mtu) {
                 error = lab_nl_link_set_mtu(nl, ifname, link->mtu);
             }
             if (!error) {
                 error = lab_nl_link_set_up(nl, ifname, true);
+            }
+            if (!error && (side ? n0 : n1)->kind == LAB_NODE_PLURAL_SWITCH) {
+                /* The far end of a plural switch's port: GRO gives it the
+                 * NAPI that XDP redirects into it need (set once the
+                 * device is up: GRO turned on while it is down leaves the
+                 * flag on without NAPI). */
+                (void) lab_nl_gro_on(ns, ifname);
             }
             lab_nl_close(nl);
             if (error) {
