@@ -35,6 +35,8 @@ usage(FILE *out)
 "  --probe-interval MS   echo keepalive towards controllers (default 5000, 0 off)\n"
 "  --max-switches N      switch connections per --listen stream, handshaking or\n"
 "                        not (default 512); more are closed at once\n"
+"  --switch-identity     a switch on pssl: must present a certificate naming no\n"
+"                        slice (a slice controller's cannot pose as a switch)\n"
 "  --log-level [MODULE:]LEVEL   err, warn, info, dbg (repeatable)\n"
 "  --log-file FILE       log there instead of stderr\n"
 "  --private-key FILE, --certificate FILE, --ca-cert FILE\n"
@@ -56,7 +58,7 @@ usage(FILE *out)
 static int
 parse_and_run(int argc, char *argv[], const char **listen, const char **switch_ctl)
 {
-    enum { OPT_PROBE = 256, OPT_STATE, OPT_SWITCH_CTL, OPT_MAX_SWITCHES };
+    enum { OPT_PROBE = 256, OPT_STATE, OPT_SWITCH_CTL, OPT_MAX_SWITCHES, OPT_SWITCH_IDENTITY };
     static const struct option long_options[] = {
         { "listen", required_argument, NULL, 'l' },
         { "config", required_argument, NULL, 'c' },
@@ -65,6 +67,7 @@ parse_and_run(int argc, char *argv[], const char **listen, const char **switch_c
         { "switch-ctl", required_argument, NULL, OPT_SWITCH_CTL },
         { "probe-interval", required_argument, NULL, OPT_PROBE },
         { "max-switches", required_argument, NULL, OPT_MAX_SWITCHES },
+        { "switch-identity", no_argument, NULL, OPT_SWITCH_IDENTITY },
         DAEMON_LONG_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
@@ -87,6 +90,7 @@ parse_and_run(int argc, char *argv[], const char **listen, const char **switch_c
             }
             opts.probe_interval_ms = (uint32_t) v;
             break;
+        case OPT_SWITCH_IDENTITY: opts.switch_identity = true; break;
         case OPT_MAX_SWITCHES:
             if (str_to_u64(optarg, 1, 1000000, &v)) {
                 fprintf(stderr, "plural-slicer: bad --max-switches \"%s\" (1-1000000)\n", optarg);

@@ -426,9 +426,12 @@ format_switches(json_t *a, struct buf *out)
 {
     for (size_t i = 0; i < json_array_size(a); i++) {
         json_t *sw = json_array_get(a, i);
-        buf_printf(out, "dpid %s from %s: %s, %"JSON_INTEGER_FORMAT" ports\n",
+        const char *cn = json_string_value(json_object_get(sw, "cn"));
+        buf_printf(out, "dpid %s from %s%s%s%s: %s, %"JSON_INTEGER_FORMAT" ports\n",
                    json_string_value(json_object_get(sw, "dpid")),
                    json_string_value(json_object_get(sw, "peer")),
+                   cn && *cn ? " (certificate cn=" : "", cn && *cn ? cn : "",
+                   cn && *cn ? ")" : "",
                    json_is_true(json_object_get(sw, "ready")) ? "ready" : "handshaking",
                    json_integer_value(json_object_get(sw, "ports")));
     }

@@ -35,6 +35,7 @@ COUNTER_DEFINE(slicer_switch_bad_messages, "switch messages the slicer could not
 COUNTER_DEFINE(slicer_controller_bad_messages, "controller messages the slicer could not use (undecodable, wrong type)");
 COUNTER_DEFINE(slicer_switch_replaced, "switch connections replaced by a newer one with the same dpid");
 COUNTER_DEFINE(slicer_switch_refused, "switch connections closed at once: over --max-switches");
+COUNTER_DEFINE(slicer_switch_identity_refused, "TLS switches refused by --switch-identity (a certificate naming a slice, or none usable)");
 COUNTER_DEFINE(slicer_disconnect_garbage, "switch or controller connections dropped for too many bad messages");
 
 #define XID_MAX_AGE_MS 30000        /* Forget unanswered requests after. */
@@ -115,6 +116,7 @@ struct sw {
     struct xid_map xids;
     struct out_batch out;
     uint64_t rx_msgs, tx_msgs, decode_errors, bad_messages;
+    char cn[PKI_NAME_MAX + 1];  /* TLS switch's certificate CN, "" if none. */
 };
 
 struct slicer {
@@ -125,6 +127,7 @@ struct slicer {
     size_t n_listeners;
     uint32_t max_switches;
     uint64_t switches_refused;  /* Over max_switches. */
+    bool switch_identity;
     struct slice **slices;
     size_t n_slices;
     struct sw **sws;
@@ -1388,6 +1391,36 @@ deliver_error(struct sw *sw, struct ofp_msg *msg)
     }
 }
 
+/* --switch-identity: a switch on a TLS listener must present a certificate
+ * (already verified against the CA by the handshake) that names no slice:
+ * a slice controller's certificate cannot pose as a switch.  tcp: and
+ * unix: switches carry no identity and are not checked.  Records the CN;
+ * false if the switch is refused (logged as a peer fault, counted). */
+static bool
+sw_check_identity(struct sw *sw)
+{
+    struct stream *stream = of_conn_stream(sw->conn);
+    struct pki_identity id;
+    int error = stream ? pki_stream_peer_identity(stream, &id) : -ENOTCONN;
+    sw->cn[0] = '\0';
+    if (!error) {
+        memcpy(sw->cn, id.cn, sizeof sw->cn);   /* Shown in any case. */
+    }
+    if (error == -ENOTSUP || !sw->slicer->switch_identity
+        || (!error && !id.slice[0])) {
+        return true;
+    }
+    counter_inc(&slicer_switch_identity_refused);
+    if (error) {
+        LOG_PEER("switch %s refused: no valid certificate identity (%s)",
+                 sw->name, strerror(-error));
+    } else {
+        LOG_PEER("switch %s refused: certificate cn=%s is for slice %s "
+                 "(a slice controller's, not a switch's)", sw->name, id.cn, id.slice);
+    }
+    return false;
+}
+
 /* A message from a switch the slicer cannot use: counted; over the limit
  * the switch is dropped (sw is freed: the caller returns at once). */
 static void
@@ -1453,6 +1486,12 @@ sw_on_message(struct of_conn *conn, struct buf *raw, void *aux)
             ofp_msg_uninit(&msg);
             buf_delete(raw);
             sw_bad_message(sw);
+            return;
+        }
+        if (!sw->ready && !sw_check_identity(sw)) {
+            ofp_msg_uninit(&msg);
+            buf_delete(raw);
+            sw_remove(sw);
             return;
         }
         sw_ready(sw, &msg);
@@ -1890,8 +1929,8 @@ slicer_switches_to_json(const struct slicer *s)
         struct sw *sw = s->sws[i];
         char dpid[24];
         snprintf(dpid, sizeof dpid, "%016"PRIx64, sw->dpid);
-        json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I}",
-            "peer", sw->name, "dpid", dpid, "ready", sw->ready,
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I}",
+            "peer", sw->name, "dpid", dpid, "cn", sw->cn, "ready", sw->ready,
             "ports", (json_int_t) sw->features.features.n_ports,
             "rx_msgs", (json_int_t) sw->rx_msgs, "tx_msgs", (json_int_t) sw->tx_msgs,
             "pending_xids", (json_int_t) (xid_map_n_requests(&sw->xids)
@@ -1936,6 +1975,7 @@ slicer_create(struct loop *loop, const struct slicer_options *o,
     buf_init(&s->scratch, 256);
     s->probe_interval_ms = o->probe_interval_ms;
     s->max_switches = o->max_switches ? o->max_switches : SLICER_DEFAULT_MAX_SWITCHES;
+    s->switch_identity = o->switch_identity;
     s->state_path = o->state ? xstrdup(o->state) : NULL;
     *sp = NULL;
 

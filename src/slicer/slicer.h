@@ -49,6 +49,9 @@ struct slicer_options {
                                  * automatically (slicer-map.h). */
     size_t n_switch_ctl;
     uint32_t probe_interval_ms; /* Echo keepalive towards controllers. */
+    bool switch_identity;       /* A switch on a TLS listener must present a
+                                 * certificate that names no slice (a slice
+                                 * controller's cannot pose as a switch). */
     uint32_t max_switches;      /* Switch connections per --listen stream
                                  * (handshaking or ready); 0: the default,
                                  * SLICER_DEFAULT_MAX_SWITCHES. */
