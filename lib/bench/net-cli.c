@@ -12,9 +12,9 @@
 #include "bench/cli-output.h"
 #include "bench/report.h"
 #include "net-cli-util.h"
-#include "net-afxdp.h"
 #include "net-gen.h"
 #include "net-recv.h"
+#include "util/log.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -207,20 +207,20 @@ gen_help(void)
     printf("usage: plural bench net gen --dev IF [--size BYTES] [--duration S]\n"
            "         [--rate PPS] [--count N] [--dst-mac M] [--src-mac M] [--vlan V]\n"
            "         [--src-ip A] [--dst-ip A] [--src-port P] [--dst-port P]\n"
-           "         [--batch N] [--method auto|ring|mmsg|xdp] [--cpu N] [--interval S]\n"
+           "         [--batch N] [--method auto|afpacket|xdp] [--cpu N] [--interval S]\n"
            "         [--json FILE] [--quiet]\n"
            "Sends Ethernet/IPv4/UDP frames of BYTES (60..9000, no FCS; default 60)\n"
            "carrying plural's marker (magic, sequence, timestamp), as fast as\n"
            "possible or at --rate PPS, for --duration S (default 10) or --count N\n"
-           "frames (whichever ends first), --batch frames per kernel call (1024).\n"
+           "frames (whichever ends first), --batch frames queued per pass (1024).\n"
            "Prints TX every --interval (1 s) and a total; back-pressure is waited\n"
            "out and counted.  Needs root.\n"
-           "Methods: auto (default) = xdp where it works, else ring; ring = AF_PACKET\n"
-           "mmap TX ring; mmsg = sendmmsg; xdp = AF_XDP (copy mode, frames up to\n"
-           "3840 bytes; the fastest, but frames the device drops under back-pressure\n"
-           "are counted in device_drops, not retried: use ring or mmsg to deliver\n"
-           "exactly --count frames to a slow receiver).  The total line names the\n"
-           "method used.\n");
+           "Methods (lib/dp's packet I/O): auto (default) = xdp where it works, else\n"
+           "afpacket; afpacket = lib/dp's AF_PACKET port (sendmmsg; ring and mmsg are\n"
+           "old names for it); xdp = AF_XDP socket (copy mode, frames up to 3840\n"
+           "bytes; the fastest, but frames the device drops under back-pressure are\n"
+           "counted in device_drops, not retried: use afpacket to deliver exactly\n"
+           "--count frames to a slow receiver).  The total line names the method used.\n");
 }
 
 static const struct option gen_options[] = {
@@ -344,16 +344,8 @@ gen_option(void *aux, const char *cmd, int opt, const char *arg)
         c->batch = (unsigned int) v;
         return 0;
     case OPT_METHOD:
-        if (!strcmp(arg, "ring")) {
-            c->method = NET_TX_RING;
-        } else if (!strcmp(arg, "mmsg")) {
-            c->method = NET_TX_MMSG;
-        } else if (!strcmp(arg, "xdp")) {
-            c->method = NET_TX_XDP;
-        } else if (!strcmp(arg, "auto")) {
-            c->method = NET_TX_AUTO;
-        } else {
-            return bench_cli_usage_error(cmd, "--method must be auto, ring, mmsg or xdp (got '%s')", arg);
+        if (net_tx_method_parse(arg, &c->method)) {
+            return bench_cli_usage_error(cmd, "--method must be auto, afpacket or xdp (got '%s')", arg);
         }
         return 0;
     case OPT_CPU:
@@ -384,9 +376,9 @@ gen_command(int argc, char *argv[])
         return bench_cli_usage_error(cmd, "--size must be at least %d with --vlan (got %zu)",
                                      NET_FRAME_MIN_VLAN, c->spec.size);
     }
-    if (c->method == NET_TX_XDP && c->spec.size > NET_AFXDP_MAX_FRAME) {
+    if (c->method == NET_TX_XDP && c->spec.size > NET_GEN_XDP_MAX_FRAME) {
         return bench_cli_usage_error(cmd, "--method xdp sends frames up to %u bytes (got %zu)",
-                                     NET_AFXDP_MAX_FRAME, c->spec.size);
+                                     NET_GEN_XDP_MAX_FRAME, c->spec.size);
     }
     if (a.count_set && !a.duration_set) {
         c->duration_ms = 0;
@@ -399,6 +391,7 @@ gen_command(int argc, char *argv[])
     net_cli_catch_signals();
 
     struct net_gen_result r;
+    log_set_level("port", LOG_LEVEL_ERR);   /* We name a device that fails. */
     int error = net_gen_run(c, &r);
     if (error == -EMSGSIZE) {
         net_gen_result_destroy(&r);
@@ -435,17 +428,20 @@ static void
 recv_help(void)
 {
     printf("usage: plural bench net recv --dev IF [--duration S] [--expect N]\n"
-           "         [--interval S] [--json FILE] [--quiet]\n"
+           "         [--method afpacket|afxdp] [--interval S] [--json FILE] [--quiet]\n"
            "Counts the frames carrying plural's marker that arrive on IF, for\n"
            "--duration S (default 10) or until --expect N arrived.  Prints\n"
            "\"recv ready\" once listening, RX every --interval (1 s) and a total\n"
-           "with frames lost and out of order (from sequence numbers).  Needs root.\n");
+           "with frames lost and out of order (from sequence numbers).  Needs root.\n"
+           "Methods (lib/dp's ports): afpacket (default: AF_PACKET ring, any\n"
+           "interface); afxdp (AF_XDP, attaches plural's XDP program to IF).\n");
 }
 
 static const struct option recv_options[] = {
     { "dev", required_argument, NULL, OPT_DEV },
     { "duration", required_argument, NULL, OPT_DURATION },
     { "expect", required_argument, NULL, OPT_EXPECT },
+    { "method", required_argument, NULL, OPT_METHOD },
     { "interval", required_argument, NULL, OPT_INTERVAL },
     NET_CLI_COMMON_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
@@ -457,6 +453,7 @@ recv_write_json(const char *path, const struct net_recv_config *c,
 {
     struct bench_report *report = bench_report_create("net-recv", "plural bench net recv");
     bench_report_set_param_string(report, "dev", c->dev);
+    bench_report_set_param_string(report, "method", c->method);
     bench_report_set_param_int(report, "expect", (int64_t) c->expect);
     bench_report_set_param_int(report, "rx_frames", (int64_t) r->rx_frames);
     bench_report_set_param_int(report, "rx_bytes", (int64_t) r->rx_bytes);
@@ -488,6 +485,12 @@ recv_option(void *aux, const char *cmd, int opt, const char *arg)
             return 2;
         }
         return 0;
+    case OPT_METHOD:
+        if (strcmp(arg, "afpacket") && strcmp(arg, "afxdp")) {
+            return bench_cli_usage_error(cmd, "--method must be afpacket or afxdp (got '%s')", arg);
+        }
+        c->method = arg;
+        return 0;
     default:
         util_abort("%s: option %d has no handler", cmd, opt);
     }
@@ -511,6 +514,7 @@ recv_command(int argc, char *argv[])
     net_cli_catch_signals();
 
     struct net_recv_result r;
+    log_set_level("port", LOG_LEVEL_ERR);   /* We name a device that fails. */
     int error = net_recv_run(&c, &r);
     if (error && !r.series.n) {
         net_recv_result_destroy(&r);
@@ -537,7 +541,7 @@ static void
 net_help(void)
 {
     printf("usage: plural bench net gen|recv|iperf [OPTIONS]   (--help on each)\n"
-           "  gen    raw Ethernet/IPv4/UDP packet generator (AF_PACKET TX ring)\n"
+           "  gen    raw Ethernet/IPv4/UDP packet generator (AF_XDP or AF_PACKET)\n"
            "  recv   receiver counting plural's frames, loss and reordering\n"
            "  iperf  iperf3 driver: TX and RX rates per round, with statistics\n");
 }

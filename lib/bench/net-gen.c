@@ -2,16 +2,16 @@
 #include "net-gen.h"
 
 #include <errno.h>
-#include <linux/if_packet.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "net-afpacket.h"
-#include "net-afxdp.h"
+#include "dp/port.h"
+#include "dp/xsk.h"
 #include "net-pacer.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -40,8 +40,22 @@ net_gen_config_init(struct net_gen_config *c)
 const char *
 net_tx_method_name(enum net_tx_method m)
 {
-    return m == NET_TX_RING ? "ring" : m == NET_TX_MMSG ? "mmsg" : m == NET_TX_XDP ? "xdp"
-                                                                               : "auto";
+    return m == NET_TX_AFPACKET ? "afpacket" : m == NET_TX_XDP ? "xdp" : "auto";
+}
+
+int
+net_tx_method_parse(const char *name, enum net_tx_method *m)
+{
+    if (!strcmp(name, "afpacket") || !strcmp(name, "ring") || !strcmp(name, "mmsg")) {
+        *m = NET_TX_AFPACKET;
+    } else if (!strcmp(name, "xdp")) {
+        *m = NET_TX_XDP;
+    } else if (!strcmp(name, "auto")) {
+        *m = NET_TX_AUTO;
+    } else {
+        return -EINVAL;
+    }
+    return 0;
 }
 
 void
@@ -52,163 +66,95 @@ net_gen_result_destroy(struct net_gen_result *r)
     }
 }
 
-/* sendmmsg backend: `cap` prebuilt frames; sent ones are shifted out. */
-struct mmsg_tx {
-    int fd;
-    size_t len;
-    unsigned int cap, queued, done;
-    uint8_t *bufs;
-    struct iovec *iov;
-    struct mmsghdr *msgs;
-};
-
-/* The generator's transmit side: one of the three backends. */
+/* The generator's transmit side: an AF_XDP socket (lib/dp/xsk.h) whose
+ * chunks hold the frame, or lib/dp's afpacket port fed from `cap` prebuilt
+ * frames: frames [head, queued) wait for port_send(). */
 struct tx {
     enum net_tx_method method;
-    struct net_txring ring;
-    struct mmsg_tx mmsg;
-    struct net_afxdp xdp;
+    struct xsk xsk;
+    struct port *port;
+    size_t len;
+    unsigned int cap, head, queued, done;
+    uint8_t *bufs;
+    struct packet *pkts;
+    struct packet **ptrs;
+    uint64_t refused;           /* Frames the port counted in tx_errors. */
 };
-
-static int
-mmsg_open(struct mmsg_tx *m, int ifindex, const uint8_t *template, size_t len,
-          unsigned int cap)
-{
-    struct sockaddr_ll sll;
-    int one = 1, sndbuf = 4 << 20;
-
-    memset(m, 0, sizeof *m);
-    m->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-    if (m->fd < 0) {
-        return -errno;
-    }
-    if (setsockopt(m->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one) < 0) {
-        int error = -errno;
-        close(m->fd);
-        return error;
-    }
-    if (setsockopt(m->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof sndbuf) < 0) {
-        (void) setsockopt(m->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-    }
-    memset(&sll, 0, sizeof sll);
-    sll.sll_family = AF_PACKET;
-    sll.sll_ifindex = ifindex;
-    if (bind(m->fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
-        int error = -errno;
-        close(m->fd);
-        return error;
-    }
-    m->len = len;
-    m->cap = cap;
-    m->bufs = xmalloc((size_t) cap * len);
-    m->iov = xcalloc(cap, sizeof *m->iov);
-    m->msgs = xcalloc(cap, sizeof *m->msgs);
-    for (unsigned int i = 0; i < cap; i++) {
-        memcpy(m->bufs + (size_t) i * len, template, len);
-        m->iov[i].iov_base = m->bufs + (size_t) i * len;
-        m->iov[i].iov_len = len;
-        m->msgs[i].msg_hdr.msg_iov = &m->iov[i];
-        m->msgs[i].msg_hdr.msg_iovlen = 1;
-    }
-    return 0;
-}
-
-static int
-mmsg_flush(struct mmsg_tx *m)
-{
-    int n = sendmmsg(m->fd, m->msgs, m->queued, MSG_DONTWAIT);
-    if (n < 0) {
-        return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-    }
-    unsigned int sent = (unsigned int) n;
-    if (sent < m->queued) {
-        memmove(m->bufs, m->bufs + (size_t) sent * m->len,
-                (size_t) (m->queued - sent) * m->len);
-    }
-    m->queued -= sent;
-    m->done += sent;
-    return m->queued ? -EAGAIN : 0;
-}
-
-static void
-mmsg_close(struct mmsg_tx *m)
-{
-    if (m->fd >= 0) {
-        close(m->fd);
-    }
-    free(m->bufs);
-    free(m->iov);
-    free(m->msgs);
-}
 
 static unsigned int
 tx_free(const struct tx *t)
 {
-    switch (t->method) {
-    case NET_TX_RING:
-        return net_txring_free(&t->ring);
-    case NET_TX_XDP:
-        return net_afxdp_free(&t->xdp);
-    case NET_TX_MMSG:
-    default:
-        return t->mmsg.cap - t->mmsg.queued;
-    }
+    return t->method == NET_TX_XDP ? xsk_tx_free(&t->xsk) : t->cap - t->queued;
 }
 
 static unsigned int
 tx_pending(const struct tx *t)
 {
-    switch (t->method) {
-    case NET_TX_RING:
-        return t->ring.pending;
-    case NET_TX_XDP:
-        return net_afxdp_pending(&t->xdp);
-    case NET_TX_MMSG:
-    default:
-        return t->mmsg.queued;
-    }
+    return t->method == NET_TX_XDP ? xsk_tx_pending(&t->xsk) : t->queued - t->head;
 }
 
+/* tx_free(t) must be > 0. */
 static void
 tx_queue(struct tx *t, size_t marker_offset, uint32_t seq, uint64_t now)
 {
-    if (t->method == NET_TX_RING) {
-        net_frame_stamp(net_txring_slot(&t->ring), marker_offset, seq, now);
-        net_txring_commit(&t->ring);
-    } else if (t->method == NET_TX_XDP) {
-        net_frame_stamp(net_afxdp_slot(&t->xdp), marker_offset, seq, now);
-        net_afxdp_commit(&t->xdp);
+    if (t->method == NET_TX_XDP) {
+        net_frame_stamp(xsk_tx_buf(&t->xsk), marker_offset, seq, now);
+        xsk_tx_post(&t->xsk, (uint32_t) t->len);
     } else {
-        struct mmsg_tx *m = &t->mmsg;
-        net_frame_stamp(m->bufs + (size_t) m->queued * m->len, marker_offset, seq, now);
-        m->queued++;
+        net_frame_stamp(t->bufs + (size_t) t->queued * t->len, marker_offset, seq, now);
+        t->queued++;
     }
+}
+
+static uint64_t
+port_tx_errors(const struct port *port)
+{
+    struct port_stats s;
+    port_get_stats(port, &s);
+    return s.tx_errors;
+}
+
+/* afpacket: port_send() of the waiting frames, a batch at a time.  What it
+ * does not take (back-pressure past its ~1 ms budget) stays queued: -EAGAIN.
+ * Frames it refused (tx_errors: interface down, bad frame) are dropped and
+ * counted: -ENETDOWN if nothing went out. */
+static int
+port_flush(struct tx *t)
+{
+    while (t->head < t->queued) {
+        unsigned int n = MIN(t->queued - t->head, (unsigned int) PACKET_BATCH_MAX);
+        uint64_t errors = port_tx_errors(t->port);
+        unsigned int sent = (unsigned int) port_send(t->port, &t->ptrs[t->head], n);
+        unsigned int refused = (unsigned int) MIN(port_tx_errors(t->port) - errors,
+                                                  (uint64_t) (n - sent));
+        t->head += sent + refused;
+        t->done += sent;
+        t->refused += refused;
+        if (sent + refused < n) {
+            return -EAGAIN;
+        } else if (refused && !sent) {
+            return -ENETDOWN;
+        }
+    }
+    t->head = t->queued = 0;
+    return 0;
 }
 
 static int
 tx_flush(struct tx *t)
 {
-    switch (t->method) {
-    case NET_TX_RING:
-        return net_txring_flush(&t->ring);
-    case NET_TX_XDP:
-        return net_afxdp_kick(&t->xdp);
-    case NET_TX_MMSG:
-    default:
-        return mmsg_flush(&t->mmsg);
-    }
+    return t->method == NET_TX_XDP ? xsk_tx_kick(&t->xsk) : port_flush(t);
 }
 
+/* Frames sent since the last call. */
 static unsigned int
 tx_reclaim(struct tx *t)
 {
-    if (t->method == NET_TX_RING) {
-        return net_txring_reclaim(&t->ring);
-    } else if (t->method == NET_TX_XDP) {
-        return net_afxdp_reclaim(&t->xdp);
+    if (t->method == NET_TX_XDP) {
+        return xsk_tx_reclaim(&t->xsk);
     }
-    unsigned int done = t->mmsg.done;
-    t->mmsg.done = 0;
+    unsigned int done = t->done;
+    t->done = 0;
     return done;
 }
 
@@ -296,35 +242,61 @@ report(const struct net_gen_config *c, struct net_gen_result *r, uint64_t start,
     *last_frames = r->tx_frames;
 }
 
+static void
+tx_close(struct tx *t)
+{
+    xsk_close(&t->xsk);
+    port_close(t->port);
+    t->port = NULL;
+    free(t->bufs);
+    free(t->pkts);
+    free(t->ptrs);
+    t->bufs = NULL;
+    t->pkts = NULL;
+    t->ptrs = NULL;
+}
+
+static int
+tx_open_port(struct tx *t, const char *dev, const uint8_t *template, unsigned int cap)
+{
+    char spec[32];
+    snprintf(spec, sizeof spec, "afpacket:%s", dev);
+    int error = port_open(spec, &t->port);
+    if (error) {
+        return error;
+    }
+    t->cap = cap;
+    t->bufs = xmalloc((size_t) cap * t->len);
+    t->pkts = xcalloc(cap, sizeof *t->pkts);
+    t->ptrs = xcalloc(cap, sizeof *t->ptrs);
+    for (unsigned int i = 0; i < cap; i++) {
+        uint8_t *frame = t->bufs + (size_t) i * t->len;
+        memcpy(frame, template, t->len);
+        t->pkts[i].data = frame;
+        t->pkts[i].len = t->pkts[i].room = (uint32_t) t->len;
+        t->ptrs[i] = &t->pkts[i];
+    }
+    return 0;
+}
+
 static int
 tx_open(struct tx *t, const struct net_gen_config *c, int ifindex,
         const uint8_t *template)
 {
+    memset(t, 0, sizeof *t);
+    t->xsk.fd = -1;
     t->method = c->method;
-    t->mmsg.fd = -1;
-    t->ring.fd = -1;
-    t->xdp.fd = -1;
-    switch (c->method) {
-    case NET_TX_RING:
-        return net_txring_open(&t->ring, ifindex, template, c->spec.size);
-    case NET_TX_XDP:
-        return net_afxdp_open(&t->xdp, ifindex, template, c->spec.size);
-    case NET_TX_MMSG:
-    default:
-        return mmsg_open(&t->mmsg, ifindex, template, c->spec.size, c->batch);
+    t->len = c->spec.size;
+    if (c->method == NET_TX_AFPACKET) {
+        return tx_open_port(t, c->dev, template, c->batch);
+    } else if (c->spec.size > NET_GEN_XDP_MAX_FRAME) {
+        return -EMSGSIZE;
     }
-}
-
-static void
-tx_close(struct tx *t)
-{
-    if (t->method == NET_TX_RING) {
-        net_txring_close(&t->ring);
-    } else if (t->method == NET_TX_XDP) {
-        net_afxdp_close(&t->xdp);
-    } else {
-        mmsg_close(&t->mmsg);
+    int error = xsk_open(&t->xsk, ifindex, 0);
+    if (!error) {
+        xsk_tx_prefill(&t->xsk, template, t->len);
     }
+    return error;
 }
 
 static int
@@ -429,11 +401,44 @@ run_loop(const struct net_gen_config *c, struct tx *t, struct net_gen_result *r)
     return 0;
 }
 
+/* The interface's index, MAC and MTU (of the current namespace).  Returns
+ * 0, -ENODEV or another negative errno. */
+static int
+dev_lookup(const char *dev, int *ifindex, uint8_t mac[6], int *mtu)
+{
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    if (!dev[0] || strlen(dev) >= sizeof ifr.ifr_name) {
+        return -ENODEV;
+    }
+    strcpy(ifr.ifr_name, dev);
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -errno;
+    }
+    int error = 0;
+    if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0) {
+        error = errno == ENODEV ? -ENODEV : -errno;
+    } else {
+        *ifindex = ifr.ifr_ifindex;
+        if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
+            error = -errno;
+        } else {
+            memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+            error = ioctl(fd, SIOCGIFMTU, &ifr) < 0 ? -errno : 0;
+            *mtu = ifr.ifr_mtu;
+        }
+    }
+    close(fd);
+    return error;
+}
+
 int
 net_gen_run(const struct net_gen_config *c, struct net_gen_result *r)
 {
-    struct net_if_info info;
     struct net_frame_spec spec = c->spec;
+    uint8_t mac[6];
+    int ifindex = 0, mtu = 0;
     struct tx t;
     int error;
 
@@ -442,16 +447,16 @@ net_gen_run(const struct net_gen_config *c, struct net_gen_result *r)
     if (error) {
         return error;
     }
-    error = net_if_lookup(c->dev, &info);
+    error = dev_lookup(c->dev, &ifindex, mac, &mtu);
     if (error) {
         return error;
     }
     size_t l3_len = spec.size - 14 - (spec.vlan >= 0 ? 4 : 0);
-    if (l3_len > info.mtu) {
+    if (mtu < 0 || l3_len > (size_t) mtu) {
         return -EMSGSIZE;
     }
     if (c->src_mac_from_dev) {
-        memcpy(spec.src_mac, info.mac, 6);
+        memcpy(spec.src_mac, mac, 6);
     }
     uint8_t *template = xmalloc(spec.size);
     net_frame_build(&spec, template);
@@ -459,26 +464,24 @@ net_gen_run(const struct net_gen_config *c, struct net_gen_result *r)
     struct net_gen_config local = *c;
     local.spec = spec;
     if (c->method == NET_TX_AUTO) {
-        /* AF_XDP where it works, else the TX ring. */
-        local.method = spec.size <= NET_AFXDP_MAX_FRAME ? NET_TX_XDP : NET_TX_RING;
-        error = tx_open(&t, &local, info.ifindex, template);
+        /* AF_XDP where it works, else afpacket. */
+        local.method = spec.size <= NET_GEN_XDP_MAX_FRAME ? NET_TX_XDP : NET_TX_AFPACKET;
+        error = tx_open(&t, &local, ifindex, template);
         if (error && local.method == NET_TX_XDP) {
-            LOG_INFO("%s: AF_XDP unavailable (%s); using the TX ring", c->dev,
+            LOG_INFO("%s: AF_XDP unavailable (%s); using afpacket", c->dev,
                      strerror(-error));
-            local.method = NET_TX_RING;
-            error = tx_open(&t, &local, info.ifindex, template);
+            tx_close(&t);
+            local.method = NET_TX_AFPACKET;
+            error = tx_open(&t, &local, ifindex, template);
         }
     } else {
-        error = tx_open(&t, &local, info.ifindex, template);
+        error = tx_open(&t, &local, ifindex, template);
     }
     free(template);
     r->method = local.method;
-    if (error) {
-        return error;
-    }
-    error = run_loop(&local, &t, r);
-    if (t.method == NET_TX_RING) {
-        r->wrong_format = t.ring.wrong_format;
+    if (!error) {
+        error = run_loop(&local, &t, r);
+        r->wrong_format = t.refused;
     }
     tx_close(&t);
     return error;

@@ -10,16 +10,24 @@
  * one line:   tx t=1.00 pps=10000 mbps=5.12 total=10000
  * At the end it drains what is still queued (at most 2 s) and stops.
  *
- * TX methods: NET_TX_RING (TPACKET_V2 mmap ring, qdisc bypass),
- * NET_TX_MMSG (sendmmsg of prebuilt frames, qdisc bypass), NET_TX_XDP
- * (AF_XDP socket in copy mode, frames up to 3840 bytes; net-afxdp.h) and
- * NET_TX_AUTO (default): AF_XDP when the frame fits and the socket opens,
- * else the ring; `result.method` says which ran.  On veth AF_XDP sent
- * 1.5x what the ring did for 0.6x the CPU per frame (bench/gen-vs-trafgen);
- * but frames the device drops under back-pressure are counted
- * (device_drops), not retried, where the ring and sendmmsg keep them
- * queued: choose those for "exactly N frames, in order, whatever the
- * receiver's pace".
+ * TX methods, both lib/dp's packet I/O (one stack with the switch):
+ * NET_TX_XDP: an AF_XDP socket (lib/dp/xsk.h, copy mode, TX only: no XDP
+ * program is attached, nothing is received; frames up to
+ * NET_GEN_XDP_MAX_FRAME bytes).  Each transmit chunk is pre-filled with the
+ * frame once (xsk_tx_prefill()), so a frame costs a marker stamp and a
+ * descriptor: no copy.  lib/dp's afxdp *port* is not used for this: it
+ * attaches plural's XDP program to receive, which a sender does not need.
+ * NET_TX_AFPACKET: lib/dp's afpacket port (port_open("afpacket:DEV"),
+ * port_send(): sendmmsg with qdisc bypass, or its TX ring with
+ * PLURAL_AFPACKET_TX=ring), in batches of PACKET_BATCH_MAX from `batch`
+ * prebuilt frames; frames port_send() did not take stay queued and are
+ * sent again (never lost, order kept).  NET_TX_AUTO (default): AF_XDP
+ * when the frame fits and the socket opens, else afpacket; `result.method`
+ * says which ran.  On veth AF_XDP sent 1.5x what an AF_PACKET TX ring did
+ * for 0.6x the CPU per frame (bench/gen-vs-trafgen); but frames the device
+ * drops under back-pressure are counted (device_drops), not retried, where
+ * afpacket keeps them queued: choose afpacket for "exactly N frames, in
+ * order, whatever the receiver's pace".
  *
  * Errors (net_gen_run's return): 0, -ENODEV (interface unknown), -EPERM
  * (needs CAP_NET_RAW), -EMSGSIZE (frame larger than MTU + 14/18, or than
@@ -37,14 +45,19 @@
 #include "net-series.h"
 
 enum net_tx_method {
-    NET_TX_RING,
-    NET_TX_MMSG,
+    NET_TX_AFPACKET,
     NET_TX_XDP,
     NET_TX_AUTO,
 };
 
-/* "ring", "mmsg", "xdp" or "auto". */
+/* Largest frame NET_TX_XDP sends (one UMEM chunk less XDP headroom). */
+#define NET_GEN_XDP_MAX_FRAME (4096u - 256u)
+
+/* "afpacket", "xdp" or "auto". */
 const char *net_tx_method_name(enum net_tx_method);
+/* Parses a method name ("ring" and "mmsg", the names of the generator's
+ * former AF_PACKET paths, mean afpacket).  Returns 0 or -EINVAL. */
+int net_tx_method_parse(const char *, enum net_tx_method *);
 
 struct net_gen_config {
     const char *dev;
@@ -53,7 +66,7 @@ struct net_gen_config {
     uint64_t rate_pps;          /* 0: as fast as possible. */
     uint64_t count;             /* 0: no limit. */
     uint64_t duration_ms;       /* 0: no limit (then count must be set). */
-    unsigned int batch;         /* Frames per kernel call, 1..4096. */
+    unsigned int batch;         /* Frames queued per pass, 1..4096. */
     enum net_tx_method method;
     unsigned int report_interval_ms;
     FILE *out;                  /* Per-interval lines, or NULL. */
@@ -67,7 +80,7 @@ struct net_gen_result {
     uint64_t backpressure;      /* Kernel calls that hit EAGAIN/ENOBUFS/full ring. */
     uint64_t errors;            /* Other transient send errors (waited out). */
     uint64_t skipped;           /* Paced frames dropped from the schedule. */
-    uint64_t wrong_format;      /* Frames the kernel refused as malformed. */
+    uint64_t wrong_format;      /* Frames the kernel refused (tx_errors). */
     uint64_t device_drops;      /* AF_XDP only: frames completed but dropped by
                                  * the device (its tx_dropped), not in tx_frames. */
     struct net_series series;   /* Per-interval TX. */

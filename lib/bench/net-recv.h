@@ -2,18 +2,26 @@
  * that carry plural's marker (net-frame.h), so stray traffic (IPv6 router
  * solicitations, ARP, ...) is not counted; other frames are counted apart.
  *
- * It reads a TPACKET_V3 RX ring (net-afpacket.h) for `duration_ms` (or until
+ * It opens the interface as a lib/dp port, "afpacket:DEV" (default: an
+ * AF_PACKET mmap ring; works on every interface) or "afxdp:DEV" (an AF_XDP
+ * socket fed by plural's XDP program, which is attached for the run), reads
+ * it with port_recv()/port_recv_done() (afpacket with a 32 MiB ring,
+ * NET_RECV_RING_MB, through PLURAL_AFPACKET_RX_MB unless that is set
+ * already: ~150k minimum-size frames, so a receiver descheduled for a
+ * burst drops nothing) for `duration_ms` (or until
  * `expect` marked frames arrived, or `stop` is set) and records every
  * `report_interval_ms`:   rx t=1.00 pps=10000 mbps=5.12 total=10000 lost=0 ooo=0
  * Loss and reordering come from the sequence numbers (net-seq.h); with
  * `expect` set, the frames never seen at the end count as lost too.
- * `ring_drops` are frames the kernel dropped because the ring was full.
+ * `ring_drops` are frames the kernel dropped because the ring was full
+ * (the port's rx_dropped).
  *
- * Once the socket is bound, net_recv_run() prints "recv ready dev=IF" to
+ * Once the port is open, net_recv_run() prints "recv ready dev=IF method=M" to
  * `out` (if set), so a script can start the sender after it.
  *
- * Errors: 0, -ENODEV (interface unknown), -EPERM (needs CAP_NET_RAW), or a
- * negative errno from the socket.  Not thread-safe. */
+ * Errors: 0, -ENODEV (interface unknown), -EPERM (needs CAP_NET_RAW),
+ * -EINVAL (unknown method), or a negative errno from port_open() or
+ * port_recv().  Not thread-safe. */
 #ifndef PLURAL_BENCH_NET_RECV_H
 #define PLURAL_BENCH_NET_RECV_H 1
 
@@ -23,8 +31,11 @@
 #include "net-seq.h"
 #include "net-series.h"
 
+#define NET_RECV_RING_MB "32"
+
 struct net_recv_config {
     const char *dev;
+    const char *method;         /* Port type: "afpacket" (default), "afxdp". */
     uint64_t duration_ms;       /* 0: until `expect` or `stop`. */
     uint64_t expect;            /* 0: unknown. */
     unsigned int report_interval_ms;

@@ -51,6 +51,9 @@
  *   frame is truncated: rx_errors, dropped.
  *   V3: blocks grow to 128 KiB (32 of them, the same 4 MiB), so a
  *   super-frame fits a block.
+ * Ring size: 4 MiB by default; PLURAL_AFPACKET_RX_MB=N (1..256) asks for
+ * N MiB (plural bench net recv takes 32 MiB, so a receiver descheduled
+ * under a burst does not drop: afp_rx_ring_bytes()).
  * Without PACKET_VNET_HDR (refused by the kernel, or
  * PLURAL_AFPACKET_VNET=off for measuring) a frame with
  * TP_STATUS_CSUMNOTREADY has its checksum completed in software
@@ -123,10 +126,9 @@ LOG_MODULE(port_afpacket);
 
 #define AFP_TX_RING_DEFAULT false
 
-/* With the vnet header, V3 blocks of 128 KiB (32 of them: the same 4 MiB),
- * so a 64 KB GSO super-frame fits a block. */
+/* With the vnet header, V3 blocks of 128 KiB (32 of them in the default
+ * 4 MiB), so a 64 KB GSO super-frame fits a block. */
 #define AFP_V3_VNET_BLOCK_SIZE (1u << 17)
-#define AFP_V3_VNET_BLOCK_NR 32u
 
 /* V2 with the vnet header: a frame longer than its slot (a GSO super-frame)
  * is also queued on the socket (PACKET_COPY_THRESH) and read with
@@ -140,7 +142,7 @@ LOG_MODULE(port_afpacket);
 /* TPACKET_V2 RX (PLURAL_AFPACKET_RX=v2): fixed 2 KiB slots, so frames up
  * to ~1900 bytes (longer ones are truncated: rx_errors). */
 #define AFP_V2_FRAME_SIZE 2048u
-#define AFP_V2_FRAME_NR (AFP_BLOCK_SIZE / AFP_V2_FRAME_SIZE * AFP_BLOCK_NR)
+#define AFP_V2_FRAMES_PER_BLOCK (AFP_BLOCK_SIZE / AFP_V2_FRAME_SIZE)
 
 /* Largest MTU whose frames (plus a VLAN tag) fit a V2 slot. */
 #define AFP_V2_MTU_MAX 1800
@@ -166,6 +168,21 @@ afp_want_vnet(void)
 {
     const char *mode = getenv("PLURAL_AFPACKET_VNET");
     return !mode || strcmp(mode, "off");
+}
+
+/* The RX ring's size: 4 MiB (AFP_BLOCK_SIZE * AFP_BLOCK_NR, whatever the
+ * version) unless PLURAL_AFPACKET_RX_MB=N (1..256) asks for N MiB: a
+ * receiver that may be descheduled for long under a burst (plural bench
+ * net recv) takes a deeper ring instead of dropping. */
+static size_t
+afp_rx_ring_bytes(void)
+{
+    const char *mb = getenv("PLURAL_AFPACKET_RX_MB");
+    uint64_t v;
+    if (mb && !str_to_u64(mb, 1, 256, &v)) {
+        return (size_t) v << 20;
+    }
+    return (size_t) AFP_BLOCK_SIZE * AFP_BLOCK_NR;
 }
 
 /* PLURAL_AFPACKET_TX=ring|sendmmsg selects the TX path (for measuring). */
@@ -197,6 +214,7 @@ struct port_afpacket {
     uint32_t frames_left;               /* In cur_block; 0: not started. */
     bool rx_v2;                         /* TPACKET_V2 ring: cur_slot used. */
     unsigned int cur_slot;              /* V2: next frame slot to read. */
+    unsigned int v2_frame_nr;           /* V2: slots in the ring. */
 
     /* Blocks (V2: slots) finished by the last port_recv(), given back by
      * recv_done. */
@@ -301,7 +319,7 @@ port_afpacket_open(const char *name, struct port **portp)
         }
     }
     uint32_t block_size = vnet && !rx_v2 ? AFP_V3_VNET_BLOCK_SIZE : AFP_BLOCK_SIZE;
-    uint32_t block_nr = vnet && !rx_v2 ? AFP_V3_VNET_BLOCK_NR : AFP_BLOCK_NR;
+    uint32_t block_nr = (uint32_t) (afp_rx_ring_bytes() / block_size);
     if (setsockopt_int(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1)) {
         LOG_DBG("%s: no PACKET_IGNORE_OUTGOING; filtering in userspace", name);
     }
@@ -319,8 +337,8 @@ port_afpacket_open(const char *name, struct port **portp)
     req.tp_frame_size = AFP_FRAME_SIZE;
     req.tp_frame_nr = block_size / AFP_FRAME_SIZE * block_nr;
     req.tp_retire_blk_tov = AFP_BLOCK_TIMEOUT_MS;
-    struct tpacket_req req2 = { AFP_BLOCK_SIZE, AFP_BLOCK_NR, AFP_V2_FRAME_SIZE,
-                                AFP_V2_FRAME_NR };
+    struct tpacket_req req2 = { AFP_BLOCK_SIZE, block_nr, AFP_V2_FRAME_SIZE,
+                                AFP_V2_FRAMES_PER_BLOCK * block_nr };
     if (rx_v2 ? setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req2, sizeof req2) < 0
               : setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0) {
         error = -errno;
@@ -406,6 +424,7 @@ port_afpacket_open(const char *name, struct port **portp)
     afp->rx_v2 = rx_v2;
     afp->block_size = block_size;
     afp->block_nr = block_nr;
+    afp->v2_frame_nr = AFP_V2_FRAMES_PER_BLOCK * block_nr;
     afp->vnet = vnet;
     afp->up.offloads = vnet ? PORT_OL_VNET : 0;
     afp->link_fd = port_linux_open_link_monitor();
@@ -431,7 +450,7 @@ port_afpacket_release_blocks(struct port_afpacket *afp)
     if (afp->rx_v2) {
         for (unsigned int i = 0; i < afp->release_count; i++) {
             struct tpacket2_hdr *h =
-                afp_v2_slot(afp, (afp->release_first + i) % AFP_V2_FRAME_NR);
+                afp_v2_slot(afp, (afp->release_first + i) % afp->v2_frame_nr);
             __atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
         }
         afp->release_count = 0;
@@ -697,7 +716,7 @@ afp_recv_v2(struct port_afpacket *afp, struct packet_batch *batch)
         if (!(status & TP_STATUS_USER)) {
             break;
         }
-        afp->cur_slot = (afp->cur_slot + 1) % AFP_V2_FRAME_NR;
+        afp->cur_slot = (afp->cur_slot + 1) % afp->v2_frame_nr;
         afp->release_count++;
         struct afp_rx_frame f = {
             .hdr = (uint8_t *) h, .status = status, .len = h->tp_len,

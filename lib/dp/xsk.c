@@ -216,6 +216,15 @@ xsk_tx_post(struct xsk *x, uint32_t len)
     __atomic_store_n(x->tx.producer, prod + 1, __ATOMIC_RELEASE);
 }
 
+void
+xsk_tx_prefill(struct xsk *x, const void *frame, size_t len)
+{
+    BUG_ON(len > XSK_CHUNK || x->tx_inflight);
+    for (uint32_t i = 0; i < x->n_tx_free; i++) {
+        memcpy(x->umem + x->tx_free[i], frame, len);
+    }
+}
+
 int
 xsk_tx_kick(struct xsk *x)
 {

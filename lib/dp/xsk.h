@@ -11,6 +11,12 @@
  *           the chunks go back to the kernel with xsk_fill(x, addrs, n).
  * Transmit: p = xsk_tx_buf(x) ... xsk_tx_post(x, len) ... xsk_tx_kick(x);
  *           xsk_tx_reclaim() takes back what the kernel completed.
+ * A transmit chunk keeps its bytes (the kernel only reads it), so a sender
+ * of one frame over and over (the packet generator, lib/bench/net-gen.c)
+ * writes it into every chunk once with xsk_tx_prefill() and then stamps
+ * only what changes per frame: no copy.
+ * TX only: the socket needs no XDP program to transmit; without one (or
+ * with no XSKMAP entry for it) it simply receives nothing.
  * The socket is bound to queue `queue` of the interface in copy mode
  * (works on every device: veth, tap, NICs) unless zero-copy is asked for
  * and supported.  Receiving needs an XDP program on the interface that
@@ -81,6 +87,11 @@ void xsk_fill(struct xsk *, const uint64_t *addrs, unsigned int n);
  * with xsk_tx_post(len) before asking for the next one. */
 uint8_t *xsk_tx_buf(struct xsk *);
 void xsk_tx_post(struct xsk *, uint32_t len);
+/* Free transmit buffers now (without reclaiming completions). */
+static inline uint32_t xsk_tx_free(const struct xsk *x) { return x->n_tx_free; }
+/* Copies frame[0..len) into every transmit chunk (len <= XSK_CHUNK); call
+ * before the first xsk_tx_post(). */
+void xsk_tx_prefill(struct xsk *, const void *frame, size_t len);
 /* Asks the kernel to send what was posted.  Returns 0, -EAGAIN (the device
  * pushed back: frames stay posted) or another -errno. */
 int xsk_tx_kick(struct xsk *);

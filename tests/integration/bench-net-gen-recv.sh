@@ -3,8 +3,9 @@
 # between two namespaces, paced at 10 kpps: the receiver counts exactly what
 # the sender counted (20000 frames, no loss, in order) for 60-, 1514- and
 # 9000-byte frames (MTU raised to 9000) with the default method (AF_XDP
-# where it works, else the TX ring; the output names it), the TX ring, a
-# VLAN-tagged run over sendmmsg and AF_XDP (copy mode); both print
+# where it works, else lib/dp's afpacket port; the output names it),
+# afpacket, a VLAN-tagged run over afpacket and AF_XDP (copy mode) into a
+# receiver on lib/dp's afxdp port (--method afxdp); both print
 # per-second lines; the JSON reports carry the totals.  No timing assertion:
 # a paced run on an idle veth loses nothing, whatever the machine's speed.
 . "$(dirname "$0")/../lib/common.sh"
@@ -23,12 +24,14 @@ ip -n "$B" link set "${P}b" mtu 9000
 COUNT=20000
 RATE=10000
 
-# run SIZE [GEN OPTIONS...]: one generator -> receiver run, checked.
+# run SIZE [GEN OPTIONS...]: one generator -> receiver run, checked; the
+# receiver uses --method $RECV_METHOD.
+RECV_METHOD=afpacket
 run() {
     size=$1; shift
-    log "size $size $*"
+    log "size $size $* (receiver: $RECV_METHOD)"
     rm -f "$T/recv.out"
-    ip netns exec "$B" "$PLURAL" bench net recv --dev "${P}b" --duration 60 \
+    ip netns exec "$B" "$PLURAL" bench net recv --dev "${P}b" --duration 60 --method "$RECV_METHOD" \
         --expect "$COUNT" --json "$T/recv-$size.json" >"$T/recv.out" 2>"$T/recv.log" &
     recv_pid=$!
     wait_for 10 grep -q "^recv ready" "$T/recv.out" || fail "receiver did not start"
@@ -54,18 +57,20 @@ method_was() {
     grep -q "\"method\": \"$1\"" "$T/gen-$size.json" || fail "method $1 missing in JSON"
 }
 # The default (auto) takes AF_XDP where it works (it does on this kernel's
-# veth: the explicit xdp run below must work too), and the TX ring for
+# veth: the explicit xdp run below must work too), and afpacket for
 # frames larger than an AF_XDP chunk.
 run 60
 method_was xdp
 run 1514
 method_was xdp
 run 9000
-method_was ring
-run 60 --method ring
-method_was ring
-run 64 --vlan 10 --method mmsg
-method_was mmsg
+method_was afpacket
+run 60 --method afpacket
+method_was afpacket
+run 64 --vlan 10 --method ring      # the old name of the AF_PACKET path
+method_was afpacket
+RECV_METHOD=afxdp
 run 1514 --method xdp
 method_was xdp
-pass "generator and receiver agree at 60, 1514, 9000 bytes, with a VLAN tag, over auto (AF_XDP, TX ring), the TX ring, sendmmsg and AF_XDP"
+grep -q "^recv ready dev=${P}b method=afxdp" "$T/recv.out" || fail "receiver did not use afxdp"
+pass "generator and receiver agree at 60, 1514, 9000 bytes, with a VLAN tag, over auto (AF_XDP, afpacket), afpacket and AF_XDP, received through lib/dp's afpacket and afxdp ports"
