@@ -1,7 +1,8 @@
 #!/bin/bash
 # The cleanslate app through $CTL_DATAPLANE (ovs or switchd):
 #  1. PLURAL-CS frames (Ethertype 0x88B5, addresses in the destination MAC)
-#     between two hosts with plural-cleanslate send/recv, both directions;
+#     between two hosts with plural-cleanslate send/recv, both directions
+#     (over lib/dp's afpacket port one way, its afxdp port the other);
 #  2. forwarding by VLAN id + TCP port: on VLAN 10, TCP to port 5001
 #     passes; TCP to port 5002, ICMP, and VLAN 11 do not.
 . "$(dirname "$0")/../lib/common.sh"
@@ -42,16 +43,20 @@ wait_for 10 sh -c "[ \$(\"$PLURAL\" ctl --ctl $T/ctl.ctl flows | grep -c priorit
 dp_has_6_flows() { [ "$(dp_flows "$S" | grep -c "actions=")" -ge 6 ]; }
 wait_for 10 dp_has_6_flows || fail "flows not in the switch: $(dp_flows "$S" 2>&1)"
 
-# 1. PLURAL-CS both ways.
-for dir in "$A a0 1 $B b0 2" "$B b0 2 $A a0 1"; do
+# 1. PLURAL-CS both ways: the tool's ports are lib/dp's afpacket one way
+#    and afxdp (AF_XDP, plural's XDP program on the host's veth) the other.
+"$CSTOOL" recv --dev a0 --addr 1 --method carrier-pigeon 2>"$T/usage.err"
+[ $? -eq 2 ] && grep -q "bad --method" "$T/usage.err" || fail "bad --method not refused: $(cat "$T/usage.err")"
+for dir in "$A a0 1 $B b0 2 afpacket" "$B b0 2 $A a0 1 afxdp"; do
     set -- $dir
-    ip netns exec "$4" "$CSTOOL" recv --dev "$5" --addr "$6" --count 3 --timeout 10 >"$T/recv.out" 2>&1 &
+    ip netns exec "$4" "$CSTOOL" recv --dev "$5" --addr "$6" --count 3 --timeout 10 --method "$7" \
+        >"$T/recv.out" 2>&1 &
     rpid=$!
     wait_for 10 grep -q "receiving on $5" "$T/recv.out" ||
         fail "the receiver on $5 did not start: $(cat "$T/recv.out")"
-    ip netns exec "$1" "$CSTOOL" send --dev "$2" --from "$3" --to "$6" --count 3 "hello from $3" ||
-        fail "send failed"
-    wait $rpid || fail "node $6 did not receive 3 frames from $3: $(cat "$T/recv.out")"
+    ip netns exec "$1" "$CSTOOL" send --dev "$2" --from "$3" --to "$6" --count 3 --method "$7" \
+        "hello from $3" || fail "send failed ($7)"
+    wait $rpid || fail "node $6 did not receive 3 frames from $3 ($7): $(cat "$T/recv.out")"
     grep -q "^from $3 to $6 len [0-9]*: hello from $3$" "$T/recv.out" || fail "bad frames: $(cat "$T/recv.out")"
 done
 
