@@ -79,6 +79,7 @@ struct tx {
     struct packet *pkts;
     struct packet **ptrs;
     uint64_t refused;           /* Frames the port counted in tx_errors. */
+    uint64_t tx_errors;         /* The port's tx_errors when last read. */
 };
 
 static unsigned int
@@ -123,10 +124,13 @@ port_flush(struct tx *t)
 {
     while (t->head < t->queued) {
         unsigned int n = MIN(t->queued - t->head, (unsigned int) PACKET_BATCH_MAX);
-        uint64_t errors = port_tx_errors(t->port);
         unsigned int sent = (unsigned int) port_send(t->port, &t->ptrs[t->head], n);
-        unsigned int refused = (unsigned int) MIN(port_tx_errors(t->port) - errors,
-                                                  (uint64_t) (n - sent));
+        unsigned int refused = 0;
+        if (sent < n) {         /* Reading the counters costs a syscall. */
+            uint64_t errors = port_tx_errors(t->port);
+            refused = (unsigned int) MIN(errors - t->tx_errors, (uint64_t) (n - sent));
+            t->tx_errors = errors;
+        }
         t->head += sent + refused;
         t->done += sent;
         t->refused += refused;
@@ -276,6 +280,7 @@ tx_open_port(struct tx *t, const char *dev, const uint8_t *template, unsigned in
         t->pkts[i].len = t->pkts[i].room = (uint32_t) t->len;
         t->ptrs[i] = &t->pkts[i];
     }
+    t->tx_errors = port_tx_errors(t->port);
     return 0;
 }
 

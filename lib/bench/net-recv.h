@@ -5,10 +5,11 @@
  * It opens the interface as a lib/dp port, "afpacket:DEV" (default: an
  * AF_PACKET mmap ring; works on every interface) or "afxdp:DEV" (an AF_XDP
  * socket fed by plural's XDP program, which is attached for the run), reads
- * it with port_recv()/port_recv_done() (afpacket with a 32 MiB ring,
- * NET_RECV_RING_MB, through PLURAL_AFPACKET_RX_MB unless that is set
- * already: ~150k minimum-size frames, so a receiver descheduled for a
- * burst drops nothing) for `duration_ms` (or until
+ * it with port_recv()/port_recv_done() (afpacket with a 64 MiB TPACKET_V3
+ * ring, NET_RECV_RING_MB, through PLURAL_AFPACKET_RX_MB and
+ * PLURAL_AFPACKET_RX=v3 unless those are set already: ~150k
+ * minimum-size frames, so a receiver descheduled for a burst drops
+ * nothing) for `duration_ms` (or until
  * `expect` marked frames arrived, or `stop` is set) and records every
  * `report_interval_ms`:   rx t=1.00 pps=10000 mbps=5.12 total=10000 lost=0 ooo=0
  * Loss and reordering come from the sequence numbers (net-seq.h); with
@@ -31,7 +32,7 @@
 #include "net-seq.h"
 #include "net-series.h"
 
-#define NET_RECV_RING_MB "32"
+#define NET_RECV_RING_MB "64"
 
 struct net_recv_config {
     const char *dev;
