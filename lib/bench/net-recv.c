@@ -17,6 +17,7 @@ LOG_MODULE(bench_net_recv);
 #define NS_PER_MS 1000000ull
 #define NS_PER_S 1000000000ull
 #define POLL_MS 50
+#define RECV_BATCHES_MAX 64
 
 void
 net_recv_config_init(struct net_recv_config *c)
@@ -57,19 +58,20 @@ on_frame(struct recv_state *s, const struct packet *p)
     s->r->rx_bytes += p->len;
 }
 
-/* Waits up to timeout_ms for frames and counts every frame ready.  Returns
- * how many, or -errno. */
+/* Waits up to timeout_ms for frames and counts the frames ready (at most
+ * RECV_BATCHES_MAX batches, so reports and stops stay on time under a
+ * flood).  Returns how many, or -errno. */
 static int
 recv_poll(struct port *port, int timeout_ms, struct recv_state *s)
 {
     struct packet_batch batch;
-    int total = 0, n;
+    int total = 0, n = 0;
 
     struct pollfd pfd = { .fd = port_wait_fd(port), .events = POLLIN };
     if (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR) {
         return -errno;
     }
-    while ((n = port_recv(port, &batch)) > 0) {
+    for (int k = 0; k < RECV_BATCHES_MAX && (n = port_recv(port, &batch)) > 0; k++) {
         for (int i = 0; i < n; i++) {
             on_frame(s, batch.pkts[i]);
         }
