@@ -113,11 +113,9 @@ net_recv_run(const struct net_recv_config *c, struct net_recv_result *r)
     memset(r, 0, sizeof *r);
     net_seq_init(&r->seq);
     snprintf(spec, sizeof spec, "%s:%s", c->method, c->dev);
-    /* A deep ring of TPACKET_V3 blocks, where small frames pack densely
-     * (unless the user chose otherwise): a receiver descheduled under a
-     * burst must not be what drops.  Latency does not matter here. */
+    /* A deep ring (unless the user chose one): a receiver descheduled
+     * under a burst must not be what drops. */
     setenv("PLURAL_AFPACKET_RX_MB", NET_RECV_RING_MB, 0);
-    setenv("PLURAL_AFPACKET_RX", "v3", 0);
     error = port_open(spec, &port);
     if (error) {
         return error;

@@ -5,11 +5,12 @@
  * It opens the interface as a lib/dp port, "afpacket:DEV" (default: an
  * AF_PACKET mmap ring; works on every interface) or "afxdp:DEV" (an AF_XDP
  * socket fed by plural's XDP program, which is attached for the run), reads
- * it with port_recv()/port_recv_done() (afpacket with a 64 MiB TPACKET_V3
- * ring, NET_RECV_RING_MB, through PLURAL_AFPACKET_RX_MB and
- * PLURAL_AFPACKET_RX=v3 unless those are set already: ~150k
- * minimum-size frames, so a receiver descheduled for a burst drops
- * nothing) for `duration_ms` (or until
+ * it with port_recv()/port_recv_done() (afpacket with a 64 MiB ring,
+ * NET_RECV_RING_MB, through PLURAL_AFPACKET_RX_MB unless that is set
+ * already: 32768 frame slots of TPACKET_V2, so a receiver descheduled for
+ * a burst of that many frames drops nothing; a TPACKET_V3 ring, for MTUs
+ * above 1800, holds a number that depends on the rate, as its blocks are
+ * handed over after 1 ms) for `duration_ms` (or until
  * `expect` marked frames arrived, or `stop` is set) and records every
  * `report_interval_ms`:   rx t=1.00 pps=10000 mbps=5.12 total=10000 lost=0 ooo=0
  * Loss and reordering come from the sequence numbers (net-seq.h); with

@@ -52,7 +52,7 @@
  *   V3: blocks grow to 128 KiB (32 of them, the same 4 MiB), so a
  *   super-frame fits a block.
  * Ring size: 4 MiB by default; PLURAL_AFPACKET_RX_MB=N (1..256) asks for
- * N MiB (plural bench net recv takes 64 MiB of V3 blocks, so a receiver
+ * N MiB (plural bench net recv takes 64 MiB, so a receiver
  * descheduled under a burst does not drop: afp_rx_ring_bytes()).
  * Without PACKET_VNET_HDR (refused by the kernel, or
  * PLURAL_AFPACKET_VNET=off for measuring) a frame with
