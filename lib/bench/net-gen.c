@@ -265,6 +265,9 @@ tx_open_port(struct tx *t, const char *dev, const uint8_t *template, unsigned in
 {
     char spec[32];
     snprintf(spec, sizeof spec, "afpacket:%s", dev);
+    /* No back-pressure wait inside port_send() (unless the user set one):
+     * the loop sleeps BACKOFF_NS itself instead of the port spinning. */
+    setenv("PLURAL_AFPACKET_TX_WAIT_US", "0", 0);
     int error = port_open(spec, &t->port);
     if (error) {
         return error;

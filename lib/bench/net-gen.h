@@ -21,7 +21,10 @@
  * port_send(): sendmmsg with qdisc bypass, or its TX ring with
  * PLURAL_AFPACKET_TX=ring), in batches of PACKET_BATCH_MAX from `batch`
  * prebuilt frames; frames port_send() did not take stay queued and are
- * sent again (never lost, order kept).  NET_TX_AUTO (default): AF_XDP
+ * sent again (never lost, order kept).  The port is opened with no
+ * back-pressure budget (PLURAL_AFPACKET_TX_WAIT_US=0 unless set): on
+ * back-pressure port_send() returns at once and the loop sleeps, as it
+ * does for AF_XDP, instead of the port spinning for ~1 ms.  NET_TX_AUTO (default): AF_XDP
  * when the frame fits and the socket opens, else afpacket; `result.method`
  * says which ran.  On veth AF_XDP sent 1.5x what an AF_PACKET TX ring did
  * for 0.6x the CPU per frame (bench/gen-vs-trafgen); but frames the device

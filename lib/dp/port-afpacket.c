@@ -51,6 +51,9 @@
  *   frame is truncated: rx_errors, dropped.
  *   V3: blocks grow to 128 KiB (32 of them, the same 4 MiB), so a
  *   super-frame fits a block.
+ * Back-pressure budget: ~1 ms per port_send() (port.h);
+ * PLURAL_AFPACKET_TX_WAIT_US=N sets it, 0 for none (a sender that waits by
+ * itself: plural bench net gen, which sleeps instead of spinning).
  * Ring size: 4 MiB by default; PLURAL_AFPACKET_RX_MB=N (1..256) asks for
  * N MiB (plural bench net recv takes 64 MiB, so a receiver
  * descheduled under a burst does not drop: afp_rx_ring_bytes()).
@@ -185,6 +188,21 @@ afp_rx_ring_bytes(void)
     return (size_t) AFP_BLOCK_SIZE * AFP_BLOCK_NR;
 }
 
+/* The back-pressure budget of one port_send(): AFP_TX_WAIT_NS, or
+ * PLURAL_AFPACKET_TX_WAIT_US=N microseconds (0..1000000; 0: return at once
+ * with what the kernel took, for a sender that waits by itself, such as
+ * plural bench net gen). */
+static uint64_t
+afp_tx_wait_ns(void)
+{
+    const char *us = getenv("PLURAL_AFPACKET_TX_WAIT_US");
+    uint64_t v;
+    if (us && !str_to_u64(us, 0, 1000000, &v)) {
+        return v * 1000;
+    }
+    return AFP_TX_WAIT_NS;
+}
+
 /* PLURAL_AFPACKET_TX=ring|sendmmsg selects the TX path (for measuring). */
 static bool
 afp_want_tx_ring(void)
@@ -215,6 +233,7 @@ struct port_afpacket {
     bool rx_v2;                         /* TPACKET_V2 ring: cur_slot used. */
     unsigned int cur_slot;              /* V2: next frame slot to read. */
     unsigned int v2_frame_nr;           /* V2: slots in the ring. */
+    uint64_t tx_wait_ns;                /* Back-pressure budget per send. */
 
     /* Blocks (V2: slots) finished by the last port_recv(), given back by
      * recv_done. */
@@ -425,6 +444,7 @@ port_afpacket_open(const char *name, struct port **portp)
     afp->block_size = block_size;
     afp->block_nr = block_nr;
     afp->v2_frame_nr = AFP_V2_FRAMES_PER_BLOCK * block_nr;
+    afp->tx_wait_ns = afp_tx_wait_ns();
     afp->vnet = vnet;
     afp->up.offloads = vnet ? PORT_OL_VNET : 0;
     afp->link_fd = port_linux_open_link_monitor();
@@ -866,7 +886,10 @@ afp_send_ring(struct port *port, struct packet *const *pkts, unsigned int n)
             /* Ring full: kick, and give the kernel a bounded time. */
             uint64_t now = clock_real_ns();
             if (!deadline) {
-                deadline = now + AFP_TX_WAIT_NS;
+                if (!afp->tx_wait_ns) {
+                    break;
+                }
+                deadline = now + afp->tx_wait_ns;
             } else if (now >= deadline) {
                 break;
             }
@@ -968,7 +991,10 @@ afp_send_mmsg(struct port *port, struct packet *const *pkts, unsigned int n)
             /* Back-pressure: wait for room, within a small budget. */
             uint64_t now = clock_real_ns();
             if (!deadline) {
-                deadline = now + AFP_TX_WAIT_NS;
+                if (!afp->tx_wait_ns) {
+                    break;
+                }
+                deadline = now + afp->tx_wait_ns;
             } else if (now >= deadline) {
                 break;
             }
