@@ -900,7 +900,8 @@ scenario_isolation(struct scen *s)
     s->unit_note = "CPU share (% of one core) of the shared data-plane process, sampled "
                    "every second, idle and while one virtual network's hosts exchange "
                    "TCP traffic through it (seed fig. 21: the shared driver domain's load); "
-                   "softirq and system are the whole machine's";
+                   "softirq and system are the whole machine's (with plural-switchd's XDP "
+                   "fast path most forwarding runs in softirq, not in the process)";
     if (!have_program("iperf3")) {
         add_result(s, "plural-idle", NULL, xstrdup("iperf3 not installed"));
         return 1;

@@ -43,11 +43,13 @@ if [ -x "$PLURAL_BUILD/src/switchd/plural-switchd" ]; then
     OPTS= run_scenario isolation plural-idle.json plural-traffic.json isolation.png
     # Idle CPU shares may be 0 %.
     python3 "$check" --allow-zero "$res/isolation" || fail "isolation numbers do not match the samples"
+    # With the XDP fast path most forwarding runs in the kernel's softirq,
+    # not in the switch's process: the load shows in one or the other.
     python3 - "$res/isolation/plural-traffic.json" <<'PY' || fail "isolation: no load measured under traffic"
 import json, sys
 rep = json.load(open(sys.argv[1]))
-cpu = [s for s in rep["series"] if s["name"] == "cpu"][0]
-assert cpu["summary"]["mean"] > 0, cpu["summary"]
+mean = {s["name"]: s["summary"]["mean"] for s in rep["series"]}
+assert mean.get("cpu", 0) > 0 or mean.get("softirq", 0) > 0, mean
 PY
 fi
 pass "mem, numa, p2p-64, p2p-1500, isolation: reports from the run's own samples"
