@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "util/byteorder.h"
+
 #define ETH_HEADER_LEN 14
 #define VLAN_HEADER_LEN 4
 #define LLC_SNAP_LEN 8
@@ -12,19 +14,6 @@
 #define UDP_HEADER_LEN 8
 #define ICMP_HEADER_LEN 4
 
-static inline uint16_t
-rd16(const uint8_t *p)
-{
-    return (uint16_t) ((p[0] << 8) | p[1]);
-}
-
-static inline uint32_t
-rd32(const uint8_t *p)
-{
-    return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
-           | ((uint32_t) p[2] << 8) | p[3];
-}
-
 /* Parses ARP at p (n bytes). */
 static int
 extract_arp(const uint8_t *p, uint32_t n, struct flow_key *key)
@@ -33,15 +22,15 @@ extract_arp(const uint8_t *p, uint32_t n, struct flow_key *key)
         return -EBADMSG;
     }
     /* Hardware Ethernet (1), protocol IPv4, lengths 6 and 4. */
-    if (rd16(p) != 1 || rd16(p + 2) != ETH_TYPE_IP || p[4] != 6 || p[5] != 4) {
+    if (get_be16(p) != 1 || get_be16(p + 2) != ETH_TYPE_IP || p[4] != 6 || p[5] != 4) {
         return 0;
     }
-    uint16_t op = rd16(p + 6);
+    uint16_t op = get_be16(p + 6);
     if (op <= 0xff) {
         key->nw_proto = (uint8_t) op;
     }
-    key->nw_src = rd32(p + 14);
-    key->nw_dst = rd32(p + 24);
+    key->nw_src = get_be32(p + 14);
+    key->nw_dst = get_be32(p + 24);
     return 0;
 }
 
@@ -69,8 +58,8 @@ extract_l4(const uint8_t *p, uint32_t n, struct flow_key *key)
     default:
         return 0;
     }
-    key->tp_src = rd16(p);
-    key->tp_dst = rd16(p + 2);
+    key->tp_src = get_be16(p);
+    key->tp_dst = get_be16(p + 2);
     return 0;
 }
 
@@ -88,9 +77,9 @@ extract_ipv4(const uint8_t *p, uint32_t n, struct flow_key *key,
     }
     key->nw_tos = p[1] & 0xfc;
     key->nw_proto = p[9];
-    key->nw_src = rd32(p + 12);
-    key->nw_dst = rd32(p + 16);
-    uint16_t frag = rd16(p + 6);
+    key->nw_src = get_be32(p + 12);
+    key->nw_dst = get_be32(p + 16);
+    uint16_t frag = get_be16(p + 6);
     if (layout && (frag & 0x3fff)) {
         layout->nw_frag = FLOW_NW_FRAG_ANY
                           | (frag & 0x1fff ? FLOW_NW_FRAG_LATER : 0);
@@ -125,16 +114,16 @@ flow_extract(const struct packet *pkt, uint16_t in_port,
     memcpy(key->dl_src, d + 6, 6);
 
     uint32_t ofs = 12;
-    uint16_t type = rd16(d + ofs);
+    uint16_t type = get_be16(d + ofs);
     if (type == ETH_TYPE_VLAN) {
         if (len < ofs + VLAN_HEADER_LEN + 2) {
             return -EBADMSG;
         }
-        uint16_t tci = rd16(d + ofs + 2);
+        uint16_t tci = get_be16(d + ofs + 2);
         key->dl_vlan = tci & 0x0fff;
         key->dl_vlan_pcp = (uint8_t) (tci >> 13);
         ofs += VLAN_HEADER_LEN;
-        type = rd16(d + ofs);
+        type = get_be16(d + ofs);
     }
     ofs += 2;
 
@@ -150,7 +139,7 @@ flow_extract(const struct packet *pkt, uint16_t in_port,
             || llc[3] || llc[4] || llc[5]) {
             return 0;
         }
-        type = rd16(llc + 6);
+        type = get_be16(llc + 6);
         if (type < ETH_TYPE_MIN) {
             return 0;
         }

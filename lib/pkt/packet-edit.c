@@ -4,43 +4,18 @@
 #include <string.h>
 #include "pkt/csum.h"
 #include "pkt/flow-key.h"
+#include "util/byteorder.h"
 #include "pkt/packet-offload.h"
 
 #define ETH_ADDRS_LEN 12
 #define ETH_HEADER_LEN 14
 #define VLAN_TAG_LEN 4
 
-static inline uint16_t
-rd16(const uint8_t *p)
-{
-    return (uint16_t) ((p[0] << 8) | p[1]);
-}
-
-static inline void
-wr16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
-static inline uint32_t
-rd32(const uint8_t *p)
-{
-    return ((uint32_t) rd16(p) << 16) | rd16(p + 2);
-}
-
-static inline void
-wr32(uint8_t *p, uint32_t v)
-{
-    wr16(p, (uint16_t) (v >> 16));
-    wr16(p + 2, (uint16_t) v);
-}
-
 static bool
 is_tagged(const struct packet *p)
 {
     return p->len >= ETH_HEADER_LEN + VLAN_TAG_LEN
-           && rd16(p->data + ETH_ADDRS_LEN) == ETH_TYPE_VLAN;
+           && get_be16(p->data + ETH_ADDRS_LEN) == ETH_TYPE_VLAN;
 }
 
 /* Where the IPv4 header and (when present and complete) the TCP/UDP header
@@ -103,14 +78,14 @@ update_l4_csum(const struct packet *p, const struct ip_layout *ipl,
     uint8_t *c = ipl->l4 + l4_csum_offset(ipl->proto);
     if (p->ol_flags & PACKET_OL_CSUM) {
         if (pseudo) {
-            uint16_t s = (uint16_t) ~rd16(c);
+            uint16_t s = (uint16_t) ~get_be16(c);
             s = wide ? csum_update32(s, old, new)
                      : csum_update16(s, (uint16_t) old, (uint16_t) new);
-            wr16(c, (uint16_t) ~s);
+            put_be16(c, (uint16_t) ~s);
         }
         return;
     }
-    uint16_t csum = rd16(c);
+    uint16_t csum = get_be16(c);
     if (ipl->proto == IP_PROTO_UDP && !csum) {
         return;
     }
@@ -119,7 +94,7 @@ update_l4_csum(const struct packet *p, const struct ip_layout *ipl,
     if (ipl->proto == IP_PROTO_UDP && !csum) {
         csum = 0xffff;
     }
-    wr16(c, csum);
+    put_be16(c, csum);
 }
 
 /* Sets the TCI (masked by `mask`) of the outer tag, pushing one if none. */
@@ -132,11 +107,11 @@ set_tci(struct packet *p, uint16_t tci, uint16_t mask)
     if (!is_tagged(p)) {
         packet_grow_front(p, VLAN_TAG_LEN);
         memmove(p->data, p->data + VLAN_TAG_LEN, ETH_ADDRS_LEN);
-        wr16(p->data + ETH_ADDRS_LEN, ETH_TYPE_VLAN);
-        wr16(p->data + ETH_ADDRS_LEN + 2, 0);
+        put_be16(p->data + ETH_ADDRS_LEN, ETH_TYPE_VLAN);
+        put_be16(p->data + ETH_ADDRS_LEN + 2, 0);
     }
     uint8_t *t = p->data + ETH_ADDRS_LEN + 2;
-    wr16(t, (uint16_t) ((rd16(t) & ~mask) | (tci & mask)));
+    put_be16(t, (uint16_t) ((get_be16(t) & ~mask) | (tci & mask)));
     return 0;
 }
 
@@ -198,12 +173,12 @@ set_nw_addr(struct packet *p, size_t ofs, uint32_t addr)
     if (!find_ipv4(p, &ipl)) {
         return -ENOENT;
     }
-    uint32_t old = rd32(ipl.ip + ofs);
-    wr16(ipl.ip + 10, csum_update32(rd16(ipl.ip + 10), old, addr));
+    uint32_t old = get_be32(ipl.ip + ofs);
+    put_be16(ipl.ip + 10, csum_update32(get_be16(ipl.ip + 10), old, addr));
     if (ipl.l4) {
         update_l4_csum(p, &ipl, old, addr, true, true);
     }
-    wr32(ipl.ip + ofs, addr);
+    put_be32(ipl.ip + ofs, addr);
     return 0;
 }
 
@@ -229,10 +204,10 @@ packet_set_nw_tos(struct packet *p, uint8_t tos)
     if (!find_ipv4(p, &ipl)) {
         return -ENOENT;
     }
-    uint16_t old = rd16(ipl.ip);
+    uint16_t old = get_be16(ipl.ip);
     uint16_t new = (uint16_t) ((old & 0xff03) | (tos & 0xfc));
-    wr16(ipl.ip + 10, csum_update16(rd16(ipl.ip + 10), old, new));
-    wr16(ipl.ip, new);
+    put_be16(ipl.ip + 10, csum_update16(get_be16(ipl.ip + 10), old, new));
+    put_be16(ipl.ip, new);
     return 0;
 }
 
@@ -246,9 +221,9 @@ set_tp_port(struct packet *p, size_t ofs, uint16_t port)
     if (!find_ipv4(p, &ipl) || !ipl.l4) {
         return -ENOENT;
     }
-    uint16_t old = rd16(ipl.l4 + ofs);
+    uint16_t old = get_be16(ipl.l4 + ofs);
     update_l4_csum(p, &ipl, old, port, false, false);
-    wr16(ipl.l4 + ofs, port);
+    put_be16(ipl.l4 + ofs, port);
     return 0;
 }
 

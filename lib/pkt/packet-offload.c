@@ -4,6 +4,7 @@
 #include <string.h>
 #include "pkt/csum.h"
 #include "pkt/flow-key.h"
+#include "util/byteorder.h"
 #include "util/util.h"
 
 #define ETH_TYPE_IPV6 0x86dd
@@ -11,32 +12,6 @@
 #define TCP_FIN 0x01
 #define TCP_PSH 0x08
 #define TCP_CWR 0x80
-
-static inline uint16_t
-rd16(const uint8_t *p)
-{
-    return (uint16_t) ((p[0] << 8) | p[1]);
-}
-
-static inline void
-wr16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
-static inline uint32_t
-rd32(const uint8_t *p)
-{
-    return ((uint32_t) rd16(p) << 16) | rd16(p + 2);
-}
-
-static inline void
-wr32(uint8_t *p, uint32_t v)
-{
-    wr16(p, (uint16_t) (v >> 16));
-    wr16(p + 2, (uint16_t) v);
-}
 
 int
 packet_ol_csum_complete(struct packet *p)
@@ -51,7 +26,7 @@ packet_ol_csum_complete(struct packet *p)
     /* The field holds the pseudo-header sum: it is part of the sum. */
     uint32_t sum = csum_partial(p->data + p->csum_start, p->len - p->csum_start, 0);
     uint16_t csum = csum_finish(sum);
-    wr16(p->data + field, csum ? csum : 0xffff);
+    put_be16(p->data + field, csum ? csum : 0xffff);
     p->ol_flags &= (uint8_t) ~PACKET_OL_CSUM;
     return 0;
 }
@@ -86,10 +61,10 @@ find_l3(const struct packet *p, uint32_t *l3, uint16_t *ethertype)
     if (p->len < 14) {
         return false;
     }
-    uint16_t et = rd16(p->data + ofs);
+    uint16_t et = get_be16(p->data + ofs);
     while ((et == ETH_TYPE_VLAN || et == ETH_TYPE_QINQ) && ofs + 6 <= p->len) {
         ofs += 4;
-        et = rd16(p->data + ofs);
+        et = get_be16(p->data + ofs);
     }
     *l3 = ofs + 2;
     *ethertype = et;
@@ -184,8 +159,8 @@ packet_ol_segment(const struct packet *p, struct packet **segs,
         return -E2BIG;
     }
     const uint8_t *ip = p->data + g.l3;
-    uint16_t id0 = g.v4 ? rd16(ip + 4) : 0;
-    uint32_t seq0 = g.tcp ? rd32(p->data + g.l4 + 4) : 0;
+    uint16_t id0 = g.v4 ? get_be16(ip + 4) : 0;
+    uint32_t seq0 = g.tcp ? get_be32(p->data + g.l4 + 4) : 0;
     uint8_t proto = g.tcp ? IP_PROTO_TCP : IP_PROTO_UDP;
     uint32_t csum_field = g.tcp ? 16 : 6;
 
@@ -203,17 +178,17 @@ packet_ol_segment(const struct packet *p, struct packet **segs,
         uint32_t sum;
         if (g.v4) {
             uint32_t ihl = (uint32_t) (sip[0] & 0x0f) * 4;
-            wr16(sip + 2, (uint16_t) (len - g.l3));
-            wr16(sip + 4, (uint16_t) (id0 + i));
-            wr16(sip + 10, 0);
-            wr16(sip + 10, csum_finish(csum_partial(sip, ihl, 0)));
+            put_be16(sip + 2, (uint16_t) (len - g.l3));
+            put_be16(sip + 4, (uint16_t) (id0 + i));
+            put_be16(sip + 10, 0);
+            put_be16(sip + 10, csum_finish(csum_partial(sip, ihl, 0)));
             sum = csum_partial(sip + 12, 8, 0);
         } else {
-            wr16(sip + 4, (uint16_t) (len - g.l3 - 40));
+            put_be16(sip + 4, (uint16_t) (len - g.l3 - 40));
             sum = csum_partial(sip + 8, 32, 0);
         }
         if (g.tcp) {
-            wr32(l4 + 4, seq0 + off);
+            put_be32(l4 + 4, seq0 + off);
             if (i + 1 < nseg) {
                 l4[13] &= (uint8_t) ~(TCP_FIN | TCP_PSH);
             }
@@ -221,15 +196,15 @@ packet_ol_segment(const struct packet *p, struct packet **segs,
                 l4[13] &= (uint8_t) ~TCP_CWR;
             }
         } else {
-            wr16(l4 + 4, (uint16_t) l4_len);
+            put_be16(l4 + 4, (uint16_t) l4_len);
         }
         sum += proto + l4_len;
-        wr16(l4 + csum_field, 0);
+        put_be16(l4 + csum_field, 0);
         uint16_t csum = csum_finish(csum_partial(l4, l4_len, sum));
         if (!g.tcp && !csum) {
             csum = 0xffff;
         }
-        wr16(l4 + csum_field, csum);
+        put_be16(l4 + csum_field, csum);
         segs[(*n)++] = s;
     }
     return 0;
@@ -250,22 +225,22 @@ packet_ol_detect_partial(struct packet *p)
     }
     const uint8_t *d = p->data;
     uint32_t l3 = 14;
-    uint16_t type = rd16(d + 12);
+    uint16_t type = get_be16(d + 12);
     if (type == 0x8100) {
         if (p->len < 18 + 20) {
             return false;
         }
         l3 = 18;
-        type = rd16(d + 16);
+        type = get_be16(d + 16);
     }
     if (type != 0x0800) {
         return false;
     }
     const uint8_t *ip = d + l3;
     uint32_t ihl = (uint32_t) (ip[0] & 0x0f) * 4;
-    uint32_t tot = rd16(ip + 2);
+    uint32_t tot = get_be16(ip + 2);
     if ((ip[0] >> 4) != 4 || ihl < 20 || tot < ihl || l3 + tot > p->len
-        || (rd16(ip + 6) & 0x3fff)) {
+        || (get_be16(ip + 6) & 0x3fff)) {
         return false;                   /* Partial checksums are unfragmented. */
     }
     uint8_t proto = ip[9];
@@ -275,12 +250,12 @@ packet_ol_detect_partial(struct packet *p)
         return false;
     }
     uint32_t sum = 0;
-    sum += rd16(ip + 12) + rd16(ip + 14) + rd16(ip + 16) + rd16(ip + 18);
+    sum += get_be16(ip + 12) + get_be16(ip + 14) + get_be16(ip + 16) + get_be16(ip + 18);
     sum += proto + l4_len;
     while (sum >> 16) {
         sum = (sum & 0xffff) + (sum >> 16);
     }
-    if (rd16(ip + ihl + csum_off) != sum) {
+    if (get_be16(ip + ihl + csum_off) != sum) {
         return false;
     }
     p->ol_flags = PACKET_OL_CSUM;
