@@ -62,7 +62,7 @@ struct datapath {
     bool frag_drop;
 
     /* Upcalls waiting for the owner (per slice, DRR), and the token
-     * bucket spent when they are handed over, in thousandths of a token. */
+     * bucket spent when they are handed over. */
     struct upcall_queue *upcalls;
     struct token_bucket upcall_tb;
 

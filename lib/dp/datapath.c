@@ -417,14 +417,6 @@ dp_get_fastpath_stats(const struct datapath *dp, struct dp_fastpath_stats *s)
     return true;
 }
 
-static bool
-is_ip_fragment(const struct packet *pkt, const struct flow_key *key,
-               const struct flow_layout *lay)
-{
-    (void) pkt;
-    (void) key;
-    return lay->nw_frag != 0;   /* Set only for a valid IPv4 header. */
-}
 
 /* Frames of one batch that matched the same flow. */
 struct flow_group {
@@ -467,7 +459,8 @@ dp_process_batch(struct datapath *dp, uint16_t in_port,
             }
             counter_inc(&dp_truncated_header);
         }
-        if (UNLIKELY(dp->frag_drop) && is_ip_fragment(pkt, &keys[i], &lay)) {
+        /* nw_frag is set only from a valid IPv4 header. */
+        if (UNLIKELY(dp->frag_drop) && lay.nw_frag) {
             counter_inc(&dp_drop_frag);
             continue;
         }
@@ -737,6 +730,7 @@ dp_run_once(struct datapath *dp)
     uint64_t now = clock_now_ms();
     if (now >= dp->next_expire_ms) {
         dp->next_expire_ms = now + DP_EXPIRE_INTERVAL_MS;
+        dp_xdp_run(dp->xdp);
         dp_expire(dp);
     }
     if (now >= dp->next_link_poll_ms) {

@@ -35,23 +35,27 @@
  * flooding), NO_PACKET_IN (no upcalls for frames received on it).  Frames
  * are not sent out of a port whose link is down.
  *
- * Upcalls are bounded: a token bucket (dp_set_upcall_limit(), default
- * DP_UPCALL_RATE per second, burst DP_UPCALL_BURST) limits how many
- * packets per second reach the callback; the rest are dropped and counted
- * (dp_upcall_ratelimited), so a miss storm costs a cache lookup per frame
- * and never stalls forwarding.
+ * Upcalls are queued, one bounded queue per slice (upcall-queue.h), and
+ * handed to the callback after the batch (and by dp_run_once()) in
+ * weighted round-robin order by slice; a token bucket
+ * (dp_set_upcall_limit(), default DP_UPCALL_RATE per second, burst
+ * DP_UPCALL_BURST) limits how many per second reach the callback, the rest
+ * wait, and a full queue drops its slice's upcalls, counted
+ * (dp_upcall_ratelimited).  So a miss storm costs a cache lookup and a
+ * copy per frame, never stalls forwarding, and cannot starve another
+ * slice's upcalls.
  *
  * Ownership: the datapath owns its ports (closes them on dp_port_del and
  * dp_destroy), flow table, cache, MAC table and buffers.  Packets passed to
  * the upcall callback are valid only during the call (their copy, if
  * buffered, stays in dp_packet_buffers()).
  *
- * Callbacks (upcall, port status, the flow table's removed callback) run
- * in the middle of packet processing: they should only queue messages.  A
- * callback must not change the flow table (flow_table_apply, expire,
- * set_emergency) or the ports; defer such work to the event loop.  (The
- * datapath re-classifies the rest of a batch if the table version changes
- * anyway, but the actions being executed must stay alive.)
+ * Callbacks: the upcall callback runs after a batch, never in the middle
+ * of one, so it may change the flow table.  The port-status and the flow
+ * table's removed callbacks run while the datapath or the flow table
+ * walks its ports or flows (link polling, expiry, a FLOW_MOD's deletes):
+ * they must not change the flow table or the ports; defer such work to the
+ * event loop.
  *
  * Datapath types (dp_set_type(), before any port is added): a port given
  * by interface name alone ("veth0") is opened as

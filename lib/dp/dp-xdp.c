@@ -194,17 +194,17 @@ program_port(struct dp_xdp *x, struct dp_port *p)
 
 /* Can the kernel redirect frames into p?  A veth can only take redirected
  * frames when its peer has NAPI (an XDP program, or GRO on); otherwise the
- * kernel drops them and counts them in the veth's xdp_xmit_errors.  Two
- * checks, for veth ports only (tap devices and NIC drivers are trusted):
- *   - at port add and link up, one live probe frame (a broadcast with the
- *     IEEE local-experimental Ethertype 0x88b6, which hosts ignore) is
- *     redirected into the port where the kernel allows BPF_PROG_RUN with
- *     live frames, and the error counter is compared;
- *   - every stats sync (~100 ms) the counter of every fast output port is
- *     read: if it grew, the port stops being a fast output (its flows are
- *     revalidated onto the AF_XDP path).  That costs the frames of at most
- *     one sync interval, once per port (and once more after each link
- *     change, when the peer is probed again). */
+ * kernel drops them, mostly without counting them.  For veth ports only
+ * (tap devices and NIC drivers are trusted), at port add, at link changes
+ * and every RECHECK_MS while the answer is no:
+ *   - one live probe frame (a broadcast with the IEEE local-experimental
+ *     Ethertype 0x88b6, which hosts ignore) is redirected into the port
+ *     where the kernel allows BPF_PROG_RUN with live frames, and the veth's
+ *     transmit counters are compared;
+ *   - where it does not, the peer's own state is read in its namespace
+ *     (veth-peer.h); where that cannot be told either, the answer is yes;
+ * and watch_tx() checks the answer against the counters every ~100 ms.
+ * Returns 1 (yes), 0 (no) or -1 (yes, not proven). */
 static int
 probe_tx(struct dp_xdp *x, struct dp_port *p)
 {
@@ -212,9 +212,6 @@ probe_tx(struct dp_xdp *x, struct dp_port *p)
     if (port_afxdp_xdp_xmit_stats(p->port, &xmits, &before)) {
         return 1;                       /* Not a veth: trusted. */
     }
-    int napi = veth_peer_has_napi(port_afxdp_ifindex(p->port));
-    LOG_DBG("port %u: veth peer has NAPI: %s", p->port_no,
-            napi > 0 ? "yes" : napi == 0 ? "no" : "cannot tell");
     struct dp_xdp_port_stats ps;
     dp_xdp_port_stats(x, p->port_no, &ps);
     p->xdp_xmit_errors = before;
@@ -229,9 +226,10 @@ probe_tx(struct dp_xdp *x, struct dp_port *p)
     memcpy(frame + 14, "plural xdp redirect probe", 25);
     int error = fastpath_probe_redirect(x->fp, p->port_no, frame, sizeof frame);
     if (error) {
-        LOG_DBG("port %u: no live redirect probe here (%s)", p->port_no,
-                strerror(-error));
-        /* The peer's state says it (else: assume yes, and watch). */
+        int napi = veth_peer_has_napi(port_afxdp_ifindex(p->port));
+        LOG_DBG("port %u: no live redirect probe here (%s); the veth's peer "
+                "has NAPI: %s", p->port_no, strerror(-error),
+                napi > 0 ? "yes" : napi == 0 ? "no" : "cannot tell");
         return napi >= 0 ? napi : -1;
     }
     if (port_afxdp_xdp_xmit_stats(p->port, &xmits, &after)) {
@@ -309,8 +307,7 @@ watch_tx(struct dp_xdp *x)
             p->xdp_xmits = xmits;
             p->xdp_redirects = ps.tx_packets;
         }
-        bool silent = xmits == p->xdp_xmits
-                      && p->xdp_redirects_prev >= p->xdp_redirects + 2;
+        bool silent = p->xdp_redirects_prev >= p->xdp_redirects + 2;
         p->xdp_redirects_prev = ps.tx_packets;
         if (errors > p->xdp_xmit_errors || silent) {
             p->xdp_tx_ok = false;
@@ -604,7 +601,7 @@ dp_xdp_revalidate(struct dp_xdp *x)
 }
 
 void
-dp_xdp_sync_stats(struct dp_xdp *x)
+dp_xdp_run(struct dp_xdp *x)
 {
     if (!x) {
         return;
@@ -612,6 +609,14 @@ dp_xdp_sync_stats(struct dp_xdp *x)
     watch_tx(x);
     recheck_tx(x);
     fair_update(x);
+}
+
+void
+dp_xdp_sync_stats(struct dp_xdp *x)
+{
+    if (!x) {
+        return;
+    }
     dp_xdp_revalidate(x);
     size_t n = hmap_count(&x->flows);
     if (!n) {
@@ -836,8 +841,6 @@ fair_update(struct dp_xdp *x)
         return;
     }
     if (lost) {
-        double lost_rate = 0;
-        (void) lost_rate;
         /* What got through the rings is what the slow path can take. */
         x->capacity = x->policing ? MIN(x->capacity, served) : served;
         x->capacity = MAX(x->capacity, 1000.0);

@@ -68,6 +68,9 @@ bool dp_xdp_is_fast_port(const struct dp_xdp *, const struct dp_port *);
 void dp_xdp_install(struct dp_xdp *, const struct flow_key *, struct flow_entry *);
 void dp_xdp_revalidate(struct dp_xdp *);
 void dp_xdp_sync_stats(struct dp_xdp *);
+/* Housekeeping, about every 100 ms (datapath.c's loop): checks that
+ * redirects into veth ports work, and sets the per-slice policers. */
+void dp_xdp_run(struct dp_xdp *);
 /* Frag-drop mode (OFPC_FRAG_DROP): fragments are punted to user space. */
 void dp_xdp_set_frag_drop(struct dp_xdp *, bool);
 

@@ -49,7 +49,8 @@ struct fastpath {
     size_t n_att;
     /* Scratch for per-CPU reads. */
     struct fp_flow_stats *pc_flow;
-    void *pc_all;                   /* n_cpus * max_flows entries. */
+    void *pc_all;                   /* n_cpus * max_flows entries, and */
+    uint32_t *pc_keys;              /* max_flows keys (batched reads). */
 };
 
 static struct fastpath *the_fastpath;
@@ -130,6 +131,7 @@ fastpath_put(struct fastpath *fp)
     fastpath_bpf__destroy(fp->skel);
     free(fp->pc_flow);
     free(fp->pc_all);
+    free(fp->pc_keys);
     if (the_fastpath == fp) {
         the_fastpath = NULL;
     }
@@ -322,14 +324,13 @@ fastpath_flow_stats_many(struct fastpath *fp, const uint32_t *ids, size_t n,
     size_t per = sizeof(struct fp_flow_stats) * (size_t) fp->n_cpus;
     if (!fp->pc_all) {
         fp->pc_all = xmalloc(per * fp->max_flows);
+        fp->pc_keys = xmalloc(fp->max_flows * sizeof *fp->pc_keys);
     }
-    uint32_t *keys = xmalloc(fp->max_flows * sizeof *keys);
     uint32_t count = (uint32_t) fp->max_flows;
     uint32_t out_batch = 0;
     LIBBPF_OPTS(bpf_map_batch_opts, opts);
     int rc = bpf_map_lookup_batch(bpf_map__fd(fp->skel->maps.flow_stats), NULL,
-                                  &out_batch, keys, fp->pc_all, &count, &opts);
-    free(keys);
+                                  &out_batch, fp->pc_keys, fp->pc_all, &count, &opts);
     if (rc < 0 && errno != ENOENT) {
         for (size_t i = 0; i < n; i++) {
             fastpath_flow_stats(fp, ids[i], &out[i]);
